@@ -1,0 +1,7 @@
+/**
+ * Flow rules: how a signal becomes a case and tasks, decided by the
+ * organization's profile, explainably and deterministically.
+ */
+export { evaluateSignal, templateContext, DEFAULT_SEVERITY } from "./evaluate";
+export type { NormalizedSignal, RoutingDecision, RoutedTask } from "./evaluate";
+export { FlowRule, FlowWhen, FlowThen } from "../profiles/schema";

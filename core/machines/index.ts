@@ -1,0 +1,2 @@
+export * from "./task-machine";
+export * from "./case-machine";

@@ -1,0 +1,14 @@
+import { z } from "zod";
+
+export const Severity = z.enum(["low", "medium", "high", "critical"]);
+export type Severity = z.infer<typeof Severity>;
+export const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+export const CaseStatus = z.enum(["open", "in_progress", "resolved", "closed"]);
+export type CaseStatus = z.infer<typeof CaseStatus>;
+
+export const TaskStatus = z.enum(["pending", "in_progress", "completed", "cancelled"]);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+export const SignalSource = z.enum(["api", "email", "offline", "pattern", "manual"]);
+export type SignalSource = z.infer<typeof SignalSource>;

@@ -1,0 +1,91 @@
+/**
+ * The records Orgo keeps, as zod schemas: one source for validation,
+ * TypeScript types, the OpenAPI document and test assertions.
+ */
+import { z } from "zod";
+import { CaseStatus, Severity, TaskStatus } from "./enums";
+
+export const Timestamp = z.string().datetime({ offset: true });
+export const Uuid = z.string().uuid();
+
+export const Location = z.object({
+  site: z.string().min(1).max(200).nullable().default(null),
+  area: z.string().min(1).max(200).nullable().default(null),
+});
+export type Location = z.infer<typeof Location>;
+export const NO_LOCATION: Location = { site: null, area: null };
+
+export const Metadata = z.record(z.string(), z.unknown());
+export type Metadata = z.infer<typeof Metadata>;
+
+export const Case = z.object({
+  case_id: Uuid,
+  title: z.string(),
+  description: z.string().nullable(),
+  label: z.string(),
+  status: CaseStatus,
+  severity: Severity,
+  reactivity_time: z.string(),
+  reactivity_deadline: Timestamp.nullable(),
+  origin_role: z.string().nullable(),
+  location: Location,
+  tags: z.array(z.string()),
+  metadata: Metadata,
+  person_id: z.string().nullable(),
+  escalation_level: z.number().int().min(0),
+  reacted_at: Timestamp.nullable(),
+  created_by: z.string().nullable(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  version: z.number().int().min(1),
+});
+export type Case = z.infer<typeof Case>;
+
+export const Task = z.object({
+  task_id: Uuid,
+  case_id: Uuid,
+  title: z.string(),
+  type: z.string().nullable(),
+  subtype: z.string().nullable(),
+  status: TaskStatus,
+  label: z.string(),
+  owner_role_id: z.string().nullable(),
+  owner_role: z.string().nullable(),
+  severity: Severity,
+  reactivity_time: z.string(),
+  reactivity_deadline: Timestamp.nullable(),
+  reacted_at: Timestamp.nullable(),
+  due_at: Timestamp.nullable(),
+  escalation_level: z.number().int().min(0),
+  created_by: z.string().nullable(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  version: z.number().int().min(1),
+});
+export type Task = z.infer<typeof Task>;
+
+export const CaseWithTasks = Case.extend({ tasks: z.array(Task) });
+export type CaseWithTasks = z.infer<typeof CaseWithTasks>;
+
+export const Role = z.object({ role_id: z.string(), name: z.string(), parent: z.string().nullable() });
+export type Role = z.infer<typeof Role>;
+
+export const AuditEvent = z.object({
+  event_id: z.string(),
+  at: Timestamp,
+  actor: z.string(),
+  action: z.string(),
+  entity_type: z.string(),
+  entity_id: z.string(),
+  changes: z.record(z.string(), z.unknown()),
+});
+export type AuditEvent = z.infer<typeof AuditEvent>;
+
+export const Org = z.object({
+  org_id: Uuid,
+  slug: z.string(),
+  name: z.string(),
+  profile: z.string(),
+  created_at: Timestamp,
+});
+export type Org = z.infer<typeof Org>;

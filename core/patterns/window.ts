@@ -1,0 +1,132 @@
+/**
+ * Sliding-window counting for pattern rules: per group (e.g. per site), keep
+ * the receipt times of matching items inside the rule's window, fire when the
+ * count reaches the threshold, and then stay quiet for that group until the
+ * cooldown has passed. Pure: the Durable Object stores a PatternState per rule
+ * id and replaces it with the returned one.
+ */
+import { readPath } from "../model/templates";
+import type { PatternRule } from "./pattern-rule";
+
+export interface PatternState {
+  /** Receipt times (epoch ms, ascending) of counted items still inside the window, per group. */
+  events: Record<string, number[]>;
+  /** When the rule last fired for each group (epoch ms). */
+  lastFired: Record<string, number>;
+}
+
+export const emptyPatternState = (): PatternState => ({ events: {}, lastFired: {} });
+
+// Keeps one busy group from growing the stored state without bound; counts
+// above this are reported as this number, which is far above any threshold.
+export const MAX_EVENTS_PER_GROUP = 1_000;
+
+const toMs = (at: number | Date): number => (typeof at === "number" ? at : at.getTime());
+
+/**
+ * Records one item of `groupKey` received at `at` and says whether the rule
+ * fires now. The window is (newest − window, newest]: an item exactly one
+ * window old has slid out.
+ */
+export function recordAndCheck(
+  state: PatternState,
+  ruleWindowMs: number,
+  threshold: number,
+  cooldownMs: number,
+  groupKey: string,
+  at: number | Date,
+): { state: PatternState; fired: boolean; count: number } {
+  const t = toMs(at);
+  const previous = state.events[groupKey] ?? [];
+  // Receipt times normally arrive in order; an out-of-order one is slotted in
+  // so the array stays sorted.
+  let i = previous.length;
+  while (i > 0 && (previous[i - 1] as number) > t) i--;
+  const merged = [...previous.slice(0, i), t, ...previous.slice(i)];
+  const newest = merged[merged.length - 1] as number;
+  let kept = merged.filter((e) => e > newest - ruleWindowMs);
+  const cap = Math.max(MAX_EVENTS_PER_GROUP, threshold);
+  if (kept.length > cap) kept = kept.slice(kept.length - cap);
+  const count = kept.length;
+
+  const last = state.lastFired[groupKey];
+  const coolingDown = last !== undefined && t - last < cooldownMs;
+  const fired = count >= threshold && !coolingDown;
+
+  return {
+    state: {
+      events: { ...state.events, [groupKey]: kept },
+      lastFired: fired ? { ...state.lastFired, [groupKey]: t } : state.lastFired,
+    },
+    fired,
+    count,
+  };
+}
+
+/**
+ * Housekeeping: forgets groups with nothing left in the window and no cooldown
+ * running, so a rule's state does not keep every site ever seen.
+ */
+export function prunePatternState(
+  state: PatternState,
+  ruleWindowMs: number,
+  cooldownMs: number,
+  now: number | Date,
+): PatternState {
+  const t = toMs(now);
+  const events: Record<string, number[]> = {};
+  for (const [key, list] of Object.entries(state.events)) {
+    const kept = list.filter((e) => e > t - ruleWindowMs);
+    if (kept.length > 0) events[key] = kept;
+  }
+  const lastFired: Record<string, number> = {};
+  for (const [key, when] of Object.entries(state.lastFired)) if (t - when < cooldownMs) lastFired[key] = when;
+  return { events, lastFired };
+}
+
+export interface PatternCandidate {
+  entity: "task" | "case" | "signal";
+  type?: string | null;
+  subtype?: string | null;
+  label?: string;
+  title?: string;
+  body?: string | null;
+  severity?: string;
+}
+
+/** Whether an item counts for the rule: every key given in `match` must hold; a key's values are alternatives. */
+export function matchesPattern(rule: PatternRule, entity: PatternCandidate): boolean {
+  const m = rule.match;
+  if (m.entity !== entity.entity) return false;
+  if (m.type && !(entity.type != null && m.type.includes(entity.type))) return false;
+  if (m.subtype !== undefined) {
+    const subtypes = typeof m.subtype === "string" ? [m.subtype] : m.subtype;
+    if (!(entity.subtype != null && subtypes.includes(entity.subtype))) return false;
+  }
+  if (m.label_prefix) {
+    const label = entity.label;
+    if (label === undefined || !m.label_prefix.some((p) => label.startsWith(p))) return false;
+  }
+  if (m.keywords) {
+    const text = `${entity.title ?? ""}\n${entity.body ?? ""}`.toLowerCase();
+    if (!m.keywords.some((k) => text.includes(k.toLowerCase()))) return false;
+  }
+  if (m.severity) {
+    const severity = entity.severity;
+    if (severity === undefined || !(m.severity as readonly string[]).includes(severity)) return false;
+  }
+  return true;
+}
+
+/**
+ * The group an item belongs to, read from `rule.group_by`; null when the
+ * field is missing, empty or not a scalar — such items are not counted
+ * (an unknown site must not pool reports from everywhere into one group).
+ */
+export function groupKeyOf(rule: PatternRule, data: unknown): string | null {
+  const v = readPath(data, rule.group_by);
+  if (typeof v === "string") return v.trim() === "" ? null : v;
+  if (typeof v === "number" && Number.isFinite(v)) return String(v);
+  if (typeof v === "boolean") return String(v);
+  return null;
+}

@@ -1,0 +1,680 @@
+/**
+ * The profile format. One codebase serves a hospital and a basketball team;
+ * what differs between them (how fast work must be picked up, who sees what,
+ * how signals become cases, who is told when things go wrong) lives in a YAML
+ * profile. These zod schemas are the format's documentation: every key carries
+ * a `.describe()`, and the OpenAPI document and error messages come from here.
+ *
+ * Two shapes:
+ * - `ProfileDocument`: what one YAML file may contain. Every key but `name` is
+ *   optional (it comes from `extends` or the built-in defaults); maps are
+ *   partial at every depth so a child can override a single nested key; every
+ *   object is strict, so a misspelt key is an error rather than silently ignored.
+ * - `Profile`: the resolved profile the rest of Orgo runs on (defaults filled).
+ *
+ * Checks that need the whole profile (labels against the profile's roles,
+ * duplicate ids, placeholders, channels that are used but not configured)
+ * live in `checkProfile` below, so parsing a stored profile with `Profile`
+ * applies them too.
+ */
+import { z } from "zod";
+import { LEVELS, checkRoleSyntax, parseLabel, roleParent } from "../labels";
+import { Severity, SignalSource } from "../model/enums";
+import { CaseTemplate, TaskTemplate, templatePaths } from "../model/templates";
+import { PatternRule } from "../patterns/pattern-rule";
+import { Calendar } from "../scheduling/calendar";
+import { IsoDuration, durationMs, parseDuration } from "../scheduling/duration";
+
+// ---------------------------------------------------------------------------
+// Leaves
+
+// A zero window would make deadlines and escalation steps fire in a loop.
+// (Refinements run even after IsoDuration failed; the malformed case is already reported.)
+const PositiveDuration = IsoDuration.refine((s) => parseDuration(s) === null || durationMs(s) > 0, {
+  message: "must be longer than zero",
+});
+
+const Slug = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/, { message: "must be a slug: lowercase letters, digits, '-' or '_'" });
+
+const ProfileName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, {
+    message: "must be lowercase letters, digits, '_' or '-', starting with a letter or digit (e.g. retail_ops)",
+  });
+
+export const RolePath = z
+  .string()
+  .superRefine((role, ctx) => {
+    const reason = checkRoleSyntax(role, "role");
+    if (reason !== null) ctx.addIssue({ code: "custom", message: reason });
+  })
+  .describe("A role path: dot-separated names, each starting with a letter (e.g. Operations.Safety).");
+
+export const RegexSource = z
+  .string()
+  .min(1)
+  .max(500)
+  .superRefine((source, ctx) => {
+    try {
+      new RegExp(source, "i");
+    } catch (e) {
+      ctx.addIssue({ code: "custom", message: `is not a valid regular expression: ${(e as Error).message}` });
+    }
+  })
+  .describe("A JavaScript regular expression (source only, no slashes), matched case-insensitively.");
+
+const Text = z.string().min(1).max(200);
+const MetadataValue = z.union([z.string(), z.number(), z.boolean()], {
+  error: "must be text, a number or true/false",
+});
+
+export const PRIVACY_MODES = ["open", "need_to_know"] as const;
+export const Privacy = z
+  .enum(PRIVACY_MODES)
+  .describe(
+    "Default visibility: `open` lets everyone in the organization see every case; `need_to_know` shows an item only to its label's role (and, after escalation, the levels it climbed to).",
+  );
+export type Privacy = z.infer<typeof Privacy>;
+
+export const ReactivityModeValue = z
+  .enum(["wall", "business"])
+  .describe("`wall`: the window counts elapsed time; `business`: only the calendar's working time counts.");
+export type ReactivityModeValue = z.infer<typeof ReactivityModeValue>;
+
+export const CHANNEL_NAMES = ["email", "webhook", "in_app"] as const;
+export const ChannelName = z.enum(CHANNEL_NAMES).describe("A notification channel configured under notifications.channels.");
+export type ChannelName = z.infer<typeof ChannelName>;
+
+export const NOTIFICATION_EVENTS = ["new_case", "escalation", "assignment", "pattern_alert", "stale"] as const;
+export const NotificationEvent = z
+  .enum(NOTIFICATION_EVENTS)
+  .describe(
+    "new_case: a case was opened; escalation: an item climbed a level; assignment: a task was given an owner; pattern_alert: a pattern rule fired; stale: an item in progress went silent for escalation.stale_after.",
+  );
+export type NotificationEvent = z.infer<typeof NotificationEvent>;
+
+export const EscalationAudience = z
+  .enum(["new_level", "previous_levels", "owner_role"])
+  .describe(
+    "new_level: holders of the label's new BASE; previous_levels: everyone at the levels it already passed; owner_role: the role that owns the task.",
+  );
+export type EscalationAudience = z.infer<typeof EscalationAudience>;
+
+const LevelNumber = z
+  .literal([...LEVELS])
+  .describe("A vertical level: 1 executive, 11 department head, 101 team lead, 1001 staff.");
+
+// ---------------------------------------------------------------------------
+// Flow rules (lists are replaced as a whole by `extends`, so one shape serves both)
+
+export const FlowWhen = z
+  .object({
+    source: z.array(SignalSource).min(1).optional().describe("The signal came in through one of these sources."),
+    keywords: z
+      .array(z.string().trim().min(1).max(100))
+      .min(1)
+      .optional()
+      .describe(
+        "Any of these words or phrases occurs in the title or body: case-insensitive, whole words only (`leak` does not match `leakage`).",
+      ),
+    regex: z
+      .array(RegexSource)
+      .min(1)
+      .max(20)
+      .optional()
+      .describe("Any of these regular expressions matches the title or body (case-insensitive). Checked when the profile loads."),
+    metadata: z
+      .record(z.string().min(1).max(100), z.union([MetadataValue, z.array(MetadataValue).min(1)], {
+        error: "must be text, a number or true/false, or a list of them",
+      }))
+      .optional()
+      .describe(
+        "Metadata fields that must equal the given value, or one of the given values (compared as text; a key may be a dot path such as device.kind; a list in the signal matches if any element does). All keys must match.",
+      ),
+    location: z
+      .object({
+        site: z.array(Text).min(1).optional().describe("The signal's site is one of these (case-insensitive)."),
+        area: z.array(Text).min(1).optional().describe("The signal's area is one of these (case-insensitive)."),
+      })
+      .strict()
+      .optional()
+      .describe("Where the signal comes from."),
+    severity: z.array(Severity).min(1).optional().describe("The signal was sent with one of these severities."),
+    label_prefix: z
+      .array(Text)
+      .min(1)
+      .optional()
+      .describe("The signal was sent with a label starting with one of these (e.g. `1001.9`)."),
+    has_person: z.boolean().optional().describe("true: the signal names a person (person_id); false: it does not."),
+  })
+  .strict()
+  .describe(
+    "Conditions. Different keys must all match (AND); the values listed under one key are alternatives (OR). An empty `when: {}` matches every signal.",
+  );
+export type FlowWhen = z.infer<typeof FlowWhen>;
+
+export const FlowThen = z
+  .object({
+    case: CaseTemplate.optional().describe(
+      "The case to open: title (default: the signal's title), description (default: the signal's body), label (default: default_label), severity (default: medium), reactivity_time (default: the profile's window for the severity), tags. A label or severity sent with the signal wins.",
+    ),
+    tasks: z.array(TaskTemplate).max(50).optional().describe("Tasks to create in the case; titles may use placeholders."),
+    dedupe_key: z
+      .string()
+      .min(1)
+      .max(300)
+      .optional()
+      .describe(
+        "Template such as `leak:{{location.site}}`: a signal whose rendered key equals an open case's joins that case instead of opening another. If a placeholder has no value the signal is not deduplicated.",
+      ),
+  })
+  .strict()
+  .describe(
+    "What a matching rule does. Templates may use {{signal.title}}, {{signal.body}}, {{location.site}}, {{location.area}}, {{metadata.<key>}}, {{person_id}} and {{source}}.",
+  );
+export type FlowThen = z.infer<typeof FlowThen>;
+
+export const FlowRule = z
+  .object({
+    id: Slug.describe("Unique id of the rule within the profile; shown in matched_rules."),
+    description: z.string().max(1_000).optional().describe("What the rule is for, for humans."),
+    continue: z
+      .boolean()
+      .default(false)
+      .describe(
+        "When an earlier rule already matched, a later matching rule with `continue: true` still adds its tasks to the same case. The first matching rule decides the case either way.",
+      ),
+    when: FlowWhen,
+    then: FlowThen,
+  })
+  .strict()
+  .describe("A flow rule: rules are tried in order; the first match decides the case.");
+export type FlowRule = z.infer<typeof FlowRule>;
+
+// ---------------------------------------------------------------------------
+// Notifications
+
+export const NotificationRule = z
+  .object({
+    on: NotificationEvent,
+    min_severity: Severity.optional().describe("Only for items at or above this severity."),
+    channels: z.array(ChannelName).min(1).describe("Channels to send on; each must be configured."),
+    to_levels: z
+      .array(LevelNumber)
+      .min(1)
+      .optional()
+      .describe("Notify the holders of these vertical levels in the item's role."),
+    to_roles: z.array(RolePath).min(1).optional().describe("Notify these roles (each must be in `roles`)."),
+  })
+  .strict()
+  .describe(
+    "Who hears about an event. Without to_levels and to_roles the event's natural audience is notified (the label's holders, the new level, the assignee).",
+  );
+export type NotificationRule = z.infer<typeof NotificationRule>;
+
+const EmailChannelFields = {
+  to: z
+    .array(z.email())
+    .min(1)
+    .max(50)
+    .describe("Addresses that always receive this channel's mail, besides the people an event addresses."),
+};
+const WebhookChannelFields = {
+  url: z.url({ protocol: /^https?$/ }).describe("Receiver URL; each event is POSTed as JSON."),
+  secret_name: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*$/, { message: "must be an environment secret name such as ORGO_WEBHOOK_SECRET" })
+    .optional()
+    .describe(
+      "Name of the Worker secret holding the HMAC-SHA-256 key; the signature goes in the X-Orgo-Signature header. Unsigned when absent.",
+    ),
+  max_attempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .default(8)
+    .describe("Deliveries attempted (with exponential backoff) before the event is dead-lettered."),
+  initial_backoff: PositiveDuration.default("PT10S").describe("Wait before the first retry; doubled after each failure."),
+};
+
+export const EmailChannel = z.object(EmailChannelFields).strict().describe("Email notifications.");
+export const WebhookChannel = z.object(WebhookChannelFields).strict().describe("Signed JSON POSTs to a receiver.");
+export const InAppChannel = z.object({}).strict().describe("In-app notifications (GET /v1/orgs/{org}/notifications).");
+
+export const NotificationChannels = z
+  .object({
+    email: EmailChannel.optional(),
+    webhook: WebhookChannel.optional(),
+    in_app: InAppChannel.optional(),
+  })
+  .strict()
+  .describe("Configured channels; a channel that is absent cannot be used by a rule.");
+
+export const Notifications = z
+  .object({
+    channels: NotificationChannels,
+    rules: z.array(NotificationRule).max(100).describe("Which events notify whom, on which channels."),
+  })
+  .strict()
+  .describe("Notification channels and rules.");
+export type Notifications = z.infer<typeof Notifications>;
+
+// ---------------------------------------------------------------------------
+// Resolved profile
+
+const reactivityFields = (what: string) => ({
+  critical: PositiveDuration.describe(`${what} for critical items.`),
+  high: PositiveDuration.describe(`${what} for high items.`),
+  medium: PositiveDuration.describe(`${what} for medium items.`),
+  low: PositiveDuration.describe(`${what} for low items.`),
+});
+
+export const Reactivity = z
+  .object(reactivityFields("Time to first reaction (ISO 8601, e.g. PT15M; seconds allowed)"))
+  .strict()
+  .describe("Per severity, how long an item may wait for its first reaction before it escalates.");
+
+export const ReactivityMode = z
+  .object({ critical: ReactivityModeValue, high: ReactivityModeValue, medium: ReactivityModeValue, low: ReactivityModeValue })
+  .strict()
+  .describe("Per severity, whether the reactivity window counts wall time or the calendar's working time (needs `calendar`).");
+
+export const EscalationNotify = z
+  .object({
+    levels: z.array(EscalationAudience).min(1).describe("Who is told at each climb."),
+    channels: z.array(ChannelName).min(1).describe("Channels used for escalation notices; each must be configured."),
+  })
+  .strict()
+  .describe("Who hears about each escalation step. notifications.rules with `on: escalation` may add more.");
+
+export const Escalation = z
+  .object({
+    step: PositiveDuration.describe("Time an ignored item spends at each level before climbing one more (1001→101→11→1)."),
+    top_level: LevelNumber.default(1).describe(
+      "The level at which climbing stops (1 = executive; broadcast labels stop at the matching broadcast tier).",
+    ),
+    repeat_at_top: PositiveDuration.describe("Once at the top, re-notify at this interval until someone reacts."),
+    stale_after: PositiveDuration.optional().describe(
+      "An item in progress with no update for this long reminds its owner, then the level above. No reminders when absent.",
+    ),
+    notify: EscalationNotify,
+  })
+  .strict()
+  .describe("The escalation ladder.");
+export type Escalation = z.infer<typeof Escalation>;
+
+const RetentionDays = (what: string) => z.number().int().positive().max(36_500).describe(`Days ${what} are kept.`);
+export const Retention = z
+  .object({
+    audit: RetentionDays("audit events"),
+    signal_bodies: RetentionDays("signal bodies (and raw email) are kept; the signal record itself stays"),
+    closed_cases: RetentionDays("closed cases (with their tasks)"),
+  })
+  .strict()
+  .describe("How long data is kept, in days; the daily cron purges what is older.");
+
+/** Roles with every implied parent inserted before its first child, duplicates dropped. */
+export function expandRoles(roles: readonly string[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const add = (role: string): void => {
+    if (seen.has(role)) return;
+    const parent = roleParent(role);
+    if (parent !== null) add(parent);
+    seen.add(role);
+    out.push(role);
+  };
+  for (const role of roles) add(role);
+  return out;
+}
+
+const profileFields = {
+  name: ProfileName.describe("The profile's name (a shipped profile's file name without .yaml)."),
+  extends: ProfileName.optional().describe(
+    "Another profile whose keys this one inherits: maps merge key by key, a list here replaces the parent's list, name and description are not inherited.",
+  ),
+  description: z.string().max(2_000).optional().describe("What kind of organization the profile is for."),
+  privacy: Privacy,
+  reactivity: Reactivity,
+  reactivity_mode: ReactivityMode,
+  calendar: Calendar.optional().describe("Working hours and holidays; needed when any reactivity_mode is `business`."),
+  escalation: Escalation,
+  retention: Retention,
+  roles: z
+    .array(RolePath)
+    .min(1, { message: "at least one role is required" })
+    .max(500)
+    .transform(expandRoles)
+    .describe(
+      "The organization's roles (teams, departments). A sub-role implies its parents (Operations.Safety implies Operations). Labels and owner_role must name these.",
+    ),
+  flow_rules: z.array(FlowRule).max(500).describe("How signals become cases and tasks; the first matching rule decides."),
+  default_label: z.string().min(1).max(200).describe("Label of the case opened for a signal no flow rule matches (triage)."),
+  triage_task: TaskTemplate.describe("The task created in a triage case."),
+  pattern_rules: z.array(PatternRule).max(200).describe("Patterns across many items that open a case of their own."),
+  notifications: Notifications,
+  sensitive_person_fields: z
+    .array(z.string().min(1).max(100))
+    .max(100)
+    .describe("Metadata keys about a person that are shown only to the item's role, whatever the privacy mode."),
+};
+
+const ProfileShape = z.object(profileFields).strict();
+
+export const Profile = ProfileShape.superRefine((profile, ctx) => {
+  for (const p of checkProfile(profile)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
+}).describe("A resolved profile: every key present, defaults filled.");
+export type Profile = z.infer<typeof ProfileShape>;
+
+/** The resolved shape without the cross-key checks (the loader runs those itself on possibly broken input). */
+export const ProfileStructure = ProfileShape;
+
+// ---------------------------------------------------------------------------
+// Document (one YAML file)
+
+const partialReactivity = z
+  .object({
+    critical: PositiveDuration.optional(),
+    high: PositiveDuration.optional(),
+    medium: PositiveDuration.optional(),
+    low: PositiveDuration.optional(),
+  })
+  .strict();
+
+export const ProfileDocument = z
+  .object({
+    name: profileFields.name,
+    extends: profileFields.extends,
+    description: profileFields.description,
+    privacy: Privacy.optional(),
+    reactivity: partialReactivity.optional().describe(Reactivity.description ?? ""),
+    reactivity_mode: z
+      .object({
+        critical: ReactivityModeValue.optional(),
+        high: ReactivityModeValue.optional(),
+        medium: ReactivityModeValue.optional(),
+        low: ReactivityModeValue.optional(),
+      })
+      .strict()
+      .optional()
+      .describe(ReactivityMode.description ?? ""),
+    calendar: Calendar.partial().optional().describe("Working hours and holidays; keys merge with the parent's calendar."),
+    escalation: z
+      .object({
+        step: PositiveDuration.optional(),
+        top_level: LevelNumber.optional(),
+        repeat_at_top: PositiveDuration.optional(),
+        stale_after: PositiveDuration.optional(),
+        notify: z
+          .object({
+            levels: z.array(EscalationAudience).min(1).optional(),
+            channels: z.array(ChannelName).min(1).optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional()
+      .describe(Escalation.description ?? ""),
+    retention: Retention.partial().optional().describe(Retention.description ?? ""),
+    roles: z.array(RolePath).max(500).optional().describe(profileFields.roles.description ?? ""),
+    flow_rules: profileFields.flow_rules.optional(),
+    default_label: profileFields.default_label.optional(),
+    triage_task: TaskTemplate.partial().strict().optional().describe("The task created in a triage case; keys merge with the parent's."),
+    pattern_rules: profileFields.pattern_rules.optional(),
+    notifications: z
+      .object({
+        channels: z
+          .object({
+            email: EmailChannel.partial().optional(),
+            webhook: z
+              .object({
+                url: WebhookChannelFields.url.optional(),
+                secret_name: WebhookChannelFields.secret_name,
+                max_attempts: z.number().int().min(1).max(20).optional(),
+                initial_backoff: PositiveDuration.optional(),
+              })
+              .strict()
+              .optional(),
+            in_app: InAppChannel.optional(),
+          })
+          .strict()
+          .optional(),
+        rules: Notifications.shape.rules.optional(),
+      })
+      .strict()
+      .optional()
+      .describe(Notifications.description ?? ""),
+    sensitive_person_fields: profileFields.sensitive_person_fields.optional(),
+  })
+  .strict()
+  .describe("One profile YAML document. Only `name` is required; everything else comes from `extends` or the built-in defaults.");
+export type ProfileDocument = z.infer<typeof ProfileDocument>;
+
+// ---------------------------------------------------------------------------
+// Built-in defaults: the bottom of every `extends` chain
+
+export type ProfileDefaults = Omit<Profile, "name" | "extends" | "description" | "calendar">;
+
+export const BUILTIN_DEFAULTS: ProfileDefaults = Object.freeze({
+  privacy: "open",
+  reactivity: { critical: "PT15M", high: "PT1H", medium: "PT4H", low: "P1D" },
+  reactivity_mode: { critical: "wall", high: "wall", medium: "wall", low: "wall" },
+  escalation: {
+    step: "PT30M",
+    top_level: 1,
+    repeat_at_top: "PT1H",
+    notify: { levels: ["new_level"], channels: ["in_app"] },
+  },
+  retention: { audit: 365, signal_bodies: 90, closed_cases: 730 },
+  roles: ["Operations"],
+  flow_rules: [],
+  default_label: "1001.14.Operations",
+  triage_task: { title: "Triage: {{signal.title}}", type: "triage" },
+  pattern_rules: [],
+  notifications: {
+    channels: { in_app: {} },
+    rules: [
+      { on: "new_case", min_severity: "high", channels: ["in_app"] },
+      { on: "assignment", channels: ["in_app"] },
+      { on: "pattern_alert", channels: ["in_app"] },
+      { on: "stale", channels: ["in_app"] },
+    ],
+  },
+  sensitive_person_fields: [],
+} satisfies ProfileDefaults) as ProfileDefaults;
+
+// ---------------------------------------------------------------------------
+// Cross-key checks
+
+/** A problem found by `checkProfile`: a path into the profile and a sentence. */
+export interface ProfileProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Roots a flow-rule template may read; see `templateContext` in core/flow-rules. */
+export const FLOW_TEMPLATE_FIELDS: Readonly<Record<string, "leaf" | "object" | "any">> = {
+  source: "leaf",
+  person_id: "leaf",
+  location: "object",
+  metadata: "any",
+  signal: "object",
+};
+const LOCATION_FIELDS = new Set(["site", "area"]);
+const SIGNAL_FIELDS = new Set([
+  "source",
+  "title",
+  "body",
+  "severity",
+  "label",
+  "location",
+  "metadata",
+  "person_id",
+  "occurred_at",
+  "received_at",
+]);
+/** Roots a pattern-rule action template may read (filled by the pattern engine). */
+export const PATTERN_TEMPLATE_ROOTS: readonly string[] = ["group", "count"];
+
+function flowPlaceholderProblem(path: string): string | null {
+  const [root, ...rest] = path.split(".");
+  const first = rest[0];
+  const kind = root === undefined ? undefined : FLOW_TEMPLATE_FIELDS[root];
+  const known = "signal.<field>, location.site, location.area, metadata.<key>, person_id, source";
+  if (kind === undefined) return `placeholder {{${path}}} is unknown; use ${known}`;
+  if (kind === "leaf" && rest.length > 0) return `placeholder {{${path}}}: ${root} has no fields`;
+  if (root === "location" && (rest.length !== 1 || !LOCATION_FIELDS.has(first ?? ""))) {
+    return `placeholder {{${path}}}: location has only site and area`;
+  }
+  if (root === "metadata" && rest.length === 0) return `placeholder {{${path}}} needs a key, e.g. {{metadata.asset}}`;
+  if (root === "signal") {
+    if (first === undefined || !SIGNAL_FIELDS.has(first)) {
+      return `placeholder {{${path}}}: a signal has ${[...SIGNAL_FIELDS].join(", ")}`;
+    }
+    if (first === "location" && (rest.length !== 2 || !LOCATION_FIELDS.has(rest[1] ?? ""))) {
+      return `placeholder {{${path}}}: location has only site and area`;
+    }
+    if (first === "metadata" && rest.length < 2) return `placeholder {{${path}}} needs a key, e.g. {{signal.metadata.asset}}`;
+    if (first !== "location" && first !== "metadata" && rest.length > 1) return `placeholder {{${path}}}: ${first} has no fields`;
+  }
+  return null;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/**
+ * Checks that need more than one key: labels and owner roles against the
+ * profile's roles, duplicate ids, template placeholders, channels used but not
+ * configured, business-time windows without a calendar. Written against
+ * `unknown` shapes so the loader can run it on input that also has type errors
+ * and still report every problem in one answer.
+ */
+export function checkProfile(input: unknown): ProfileProblem[] {
+  const problems: ProfileProblem[] = [];
+  if (!isRecord(input)) return problems;
+  const add = (path: (string | number)[], message: string) => problems.push({ path, message });
+
+  const rawRoles = asArray(input.roles);
+  const roleStrings = rawRoles.filter((r): r is string => typeof r === "string" && checkRoleSyntax(r) === null);
+  // Role-dependent checks only make sense when the role list itself is usable;
+  // otherwise every label would be reported as well, burying the real error.
+  const rolesUsable = Array.isArray(input.roles) && roleStrings.length === rawRoles.length && roleStrings.length > 0;
+  const roles = expandRoles(roleStrings);
+  const roleSet = new Set(roles);
+
+  const seenRoles = new Map<string, number>();
+  rawRoles.forEach((r, i) => {
+    if (typeof r !== "string") return;
+    const first = seenRoles.get(r);
+    if (first !== undefined) add(["roles", i], `role "${r}" is listed twice (first at roles.${first})`);
+    else seenRoles.set(r, i);
+  });
+
+  const checkLabel = (value: unknown, path: (string | number)[]) => {
+    if (typeof value !== "string" || !rolesUsable) return;
+    const r = parseLabel(value, { roles });
+    if (!r.ok) add(path, r.reason);
+  };
+  const checkOwner = (value: unknown, path: (string | number)[]) => {
+    if (typeof value !== "string" || !rolesUsable) return;
+    if (!roleSet.has(value)) add(path, `owner_role "${value}" is not one of the profile's roles (${roles.join(", ")})`);
+  };
+  const checkFlowTemplate = (value: unknown, path: (string | number)[]) => {
+    if (typeof value !== "string") return;
+    for (const p of templatePaths(value)) {
+      const problem = flowPlaceholderProblem(p);
+      if (problem !== null) add(path, problem);
+    }
+  };
+  const checkPatternTemplate = (value: unknown, path: (string | number)[]) => {
+    if (typeof value !== "string") return;
+    for (const p of templatePaths(value)) {
+      const root = p.split(".")[0] ?? "";
+      if (!PATTERN_TEMPLATE_ROOTS.includes(root)) {
+        add(path, `placeholder {{${p}}} is unknown in a pattern rule; use ${PATTERN_TEMPLATE_ROOTS.map((r) => `{{${r}}}`).join(" or ")}`);
+      }
+    }
+  };
+  const checkTask = (task: unknown, path: (string | number)[], template: typeof checkFlowTemplate) => {
+    if (!isRecord(task)) return;
+    template(task.title, [...path, "title"]);
+    checkLabel(task.label, [...path, "label"]);
+    checkOwner(task.owner_role, [...path, "owner_role"]);
+  };
+  const checkCase = (c: unknown, path: (string | number)[], template: typeof checkFlowTemplate) => {
+    if (!isRecord(c)) return;
+    template(c.title, [...path, "title"]);
+    template(c.description, [...path, "description"]);
+    asArray(c.tags).forEach((t, i) => template(t, [...path, "tags", i]));
+    checkLabel(c.label, [...path, "label"]);
+  };
+  const checkUniqueIds = (key: "flow_rules" | "pattern_rules") => {
+    const seen = new Map<string, number>();
+    asArray(input[key]).forEach((rule, i) => {
+      if (!isRecord(rule) || typeof rule.id !== "string") return;
+      const first = seen.get(rule.id);
+      if (first !== undefined) add([key, i, "id"], `rule id "${rule.id}" is used twice (first at ${key}.${first})`);
+      else seen.set(rule.id, i);
+    });
+  };
+
+  checkLabel(input.default_label, ["default_label"]);
+  checkTask(input.triage_task, ["triage_task"], checkFlowTemplate);
+
+  checkUniqueIds("flow_rules");
+  asArray(input.flow_rules).forEach((rule, i) => {
+    if (!isRecord(rule) || !isRecord(rule.then)) return;
+    const path = ["flow_rules", i, "then"];
+    checkCase(rule.then.case, [...path, "case"], checkFlowTemplate);
+    asArray(rule.then.tasks).forEach((t, j) => checkTask(t, [...path, "tasks", j], checkFlowTemplate));
+    checkFlowTemplate(rule.then.dedupe_key, [...path, "dedupe_key"]);
+  });
+
+  checkUniqueIds("pattern_rules");
+  asArray(input.pattern_rules).forEach((rule, i) => {
+    if (!isRecord(rule) || !isRecord(rule.action)) return;
+    const path = ["pattern_rules", i, "action"];
+    checkCase(rule.action.case, [...path, "case"], checkPatternTemplate);
+    asArray(rule.action.tasks).forEach((t, j) => checkTask(t, [...path, "tasks", j], checkPatternTemplate));
+  });
+
+  const notifications = isRecord(input.notifications) ? input.notifications : {};
+  const configured = isRecord(notifications.channels) ? notifications.channels : {};
+  const checkChannels = (channels: unknown, path: (string | number)[]) => {
+    asArray(channels).forEach((c, i) => {
+      if (typeof c === "string" && (CHANNEL_NAMES as readonly string[]).includes(c) && configured[c] === undefined) {
+        add([...path, i], `channel "${c}" is not configured under notifications.channels`);
+      }
+    });
+  };
+  asArray(notifications.rules).forEach((rule, i) => {
+    if (!isRecord(rule)) return;
+    checkChannels(rule.channels, ["notifications", "rules", i, "channels"]);
+    asArray(rule.to_roles).forEach((r, j) => {
+      if (typeof r === "string" && rolesUsable && !roleSet.has(r)) {
+        add(["notifications", "rules", i, "to_roles", j], `role "${r}" is not one of the profile's roles`);
+      }
+    });
+  });
+  if (isRecord(input.escalation) && isRecord(input.escalation.notify)) {
+    checkChannels(input.escalation.notify.channels, ["escalation", "notify", "channels"]);
+  }
+
+  if (isRecord(input.reactivity_mode) && input.calendar === undefined) {
+    for (const severity of Severity.options) {
+      if (input.reactivity_mode[severity] === "business") {
+        add(["reactivity_mode", severity], `business time needs a calendar; add \`calendar\` or use wall`);
+      }
+    }
+  }
+  return problems;
+}

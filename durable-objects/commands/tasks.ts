@@ -1,0 +1,98 @@
+/**
+ * Task commands: create a task on a case and move it through its state
+ * machine. The case's status follows its tasks in the same transaction.
+ */
+import { DomainError, notFound } from "../../core/errors";
+import { requireLabel } from "../../core/labels";
+import { transitionTask } from "../../core/machines";
+import type { Role, Task, TaskCreate, TaskTransition } from "../../core/model";
+import { reactivityDeadline } from "../../core/scheduling/escalation";
+import { auditEvent, loadCase, reaggregateCase, roleNames } from "./cases";
+import { iso, type CommandContext } from "./context";
+import { armEscalation } from "./reactivity";
+
+export function resolveOwnerRole(ctx: CommandContext, input: { owner_role?: string | undefined; owner_role_id?: string | undefined }, label: string): Role | null {
+  if (input.owner_role_id !== undefined) {
+    const role = ctx.store.roleById(input.owner_role_id);
+    if (!role) throw new DomainError("validation", "unknown role id", [{ path: "owner_role_id", message: `no role with id ${input.owner_role_id}` }]);
+    return role;
+  }
+  if (input.owner_role !== undefined) {
+    const role = ctx.store.roleByName(input.owner_role);
+    if (!role) throw new DomainError("validation", "unknown role", [{ path: "owner_role", message: `${input.owner_role} is not a role of this organization` }]);
+    return role;
+  }
+  // Without an explicit owner the label's horizontal role owns the task, or the nearest role above it.
+  let name: string | null = label.split(".").slice(2).join(".");
+  while (name) {
+    const role = ctx.store.roleByName(name);
+    if (role) return role;
+    const cut = name.lastIndexOf(".");
+    name = cut > 0 ? name.slice(0, cut) : null;
+  }
+  return null;
+}
+
+export function createTask(ctx: CommandContext, caseId: string, input: TaskCreate): Task {
+  const c = loadCase(ctx, caseId);
+  if (c.status === "closed") {
+    throw new DomainError("invalid_transition", "a closed case takes no new tasks", [{ path: "case_id", message: "case is closed" }]);
+  }
+  const label = input.label ?? c.label;
+  requireLabel(label, roleNames(ctx), "label");
+  const owner = resolveOwnerRole(ctx, input, label);
+  const severity = input.severity ?? c.severity;
+  const { reactivity_time, deadline } = reactivityDeadline(ctx.now, severity, ctx.profile, input.reactivity_time);
+  const now = iso(ctx.now);
+  const task: Task = {
+    task_id: crypto.randomUUID(),
+    case_id: caseId,
+    title: input.title,
+    type: input.type ?? null,
+    subtype: input.subtype ?? null,
+    status: "pending",
+    label,
+    owner_role_id: owner?.role_id ?? null,
+    owner_role: owner?.name ?? null,
+    severity,
+    reactivity_time,
+    reactivity_deadline: iso(deadline),
+    reacted_at: null,
+    due_at: input.due_at ?? null,
+    escalation_level: 0,
+    created_by: ctx.actor.user_id,
+    created_at: now,
+    updated_at: now,
+    version: 1,
+  };
+  ctx.store.putTask(task, c.location, ctx.store.nextSeq());
+  ctx.store.audit(auditEvent(ctx, "task.created", "task", task.task_id, { task }), caseId);
+  armEscalation(ctx.store, "task", task.task_id, 0, task.reactivity_deadline);
+  reaggregateCase(ctx, caseId);
+  return task;
+}
+
+export function loadTask(ctx: CommandContext, taskId: string): Task {
+  const t = ctx.store.getTask(taskId);
+  if (!t) throw notFound("task");
+  return t;
+}
+
+export function moveTask(ctx: CommandContext, taskId: string, input: TaskTransition): Task {
+  const before = loadTask(ctx, taskId);
+  if (input.expected_version !== undefined && input.expected_version !== before.version) {
+    throw new DomainError("version_conflict", `task is at version ${before.version}, not ${input.expected_version}`, [
+      { path: "expected_version", message: `current version is ${before.version}` },
+    ]);
+  }
+  const { next, effects } = transitionTask(before, input.to, iso(ctx.now));
+  for (const effect of effects) if (effect.type === "timers_dropped") ctx.store.dropTimers(taskId);
+  const c = loadCase(ctx, before.case_id);
+  ctx.store.putTask(next, c.location);
+  const changes: Record<string, unknown> = { status: { from: before.status, to: next.status } };
+  if (input.note) changes.note = input.note;
+  if (next.reacted_at !== before.reacted_at) changes.reacted_at = { from: before.reacted_at, to: next.reacted_at };
+  ctx.store.audit(auditEvent(ctx, "task.transitioned", "task", taskId, changes), before.case_id);
+  reaggregateCase(ctx, before.case_id);
+  return next;
+}

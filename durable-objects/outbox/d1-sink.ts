@@ -1,0 +1,75 @@
+/**
+ * Pushes outbox rows into D1 as one batch (one D1 transaction). Every
+ * statement is idempotent: versioned records upsert only when the incoming
+ * version is newer, append-only rows are inserted once. A batch replayed after
+ * a crash between the D1 write and the outbox acknowledgement changes nothing.
+ */
+import { getTableColumns, sql, type SQL } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+import * as schema from "../../workers/db/schema";
+import type { OutboxItem } from "./outbox-item";
+
+/** Every column taken from the incoming row (`excluded.*`). */
+function excludedSet(table: SQLiteTable): Record<string, SQL> {
+  const set: Record<string, SQL> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    set[key] = sql.raw(`excluded."${column.name}"`);
+  }
+  return set;
+}
+
+const SETS = {
+  case: excludedSet(schema.cases),
+  task: excludedSet(schema.tasks),
+  user: excludedSet(schema.users),
+  token: excludedSet(schema.tokens),
+  notification: excludedSet(schema.notifications),
+  role: excludedSet(schema.roles),
+};
+
+export async function writeToD1(db: D1Database | D1DatabaseSession, items: OutboxItem[]): Promise<void> {
+  if (items.length === 0) return;
+  // A session exposes prepare/batch like the database; it also yields the bookmark readers need.
+  const d = drizzle(db as D1Database, { schema });
+  const statements = items.map((item) => {
+    switch (item.kind) {
+      case "case":
+        return d
+          .insert(schema.cases)
+          .values(item.row)
+          .onConflictDoUpdate({ target: schema.cases.case_id, set: SETS.case, setWhere: sql`excluded.version > ${schema.cases.version}` });
+      case "task":
+        return d
+          .insert(schema.tasks)
+          .values(item.row)
+          .onConflictDoUpdate({ target: schema.tasks.task_id, set: SETS.task, setWhere: sql`excluded.version > ${schema.tasks.version}` });
+      case "user":
+        return d
+          .insert(schema.users)
+          .values(item.row)
+          .onConflictDoUpdate({ target: schema.users.user_id, set: SETS.user, setWhere: sql`excluded.version > ${schema.users.version}` });
+      case "token":
+        return d
+          .insert(schema.tokens)
+          .values(item.row)
+          .onConflictDoUpdate({ target: schema.tokens.token_id, set: SETS.token, setWhere: sql`excluded.version > ${schema.tokens.version}` });
+      case "notification":
+        return d
+          .insert(schema.notifications)
+          .values(item.row)
+          .onConflictDoUpdate({
+            target: schema.notifications.notification_id,
+            set: SETS.notification,
+            setWhere: sql`excluded.version > ${schema.notifications.version}`,
+          });
+      case "role":
+        return d.insert(schema.roles).values(item.row).onConflictDoUpdate({ target: schema.roles.role_id, set: SETS.role });
+      case "signal":
+        return d.insert(schema.signals).values(item.row).onConflictDoNothing();
+      case "audit":
+        return d.insert(schema.audit_events).values(item.row).onConflictDoNothing();
+    }
+  });
+  await d.batch(statements as unknown as Parameters<typeof d.batch>[0]);
+}

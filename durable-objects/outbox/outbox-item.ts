@@ -1,0 +1,13 @@
+/** What the outbox carries to D1: one full row per change, keyed by its table. */
+import type { audit_events, notifications, roles, signals, tokens, users } from "../../workers/db/schema";
+import type { CaseRow, TaskRow } from "../../workers/db/rows";
+
+export type OutboxItem =
+  | { kind: "case"; row: CaseRow }
+  | { kind: "task"; row: TaskRow }
+  | { kind: "signal"; row: typeof signals.$inferInsert }
+  | { kind: "audit"; row: typeof audit_events.$inferInsert }
+  | { kind: "role"; row: typeof roles.$inferInsert }
+  | { kind: "user"; row: typeof users.$inferInsert }
+  | { kind: "token"; row: typeof tokens.$inferInsert }
+  | { kind: "notification"; row: typeof notifications.$inferInsert };

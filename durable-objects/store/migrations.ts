@@ -1,0 +1,33 @@
+/**
+ * The organization's own SQLite schema (the source of truth). Applied in the
+ * constructor; each step runs once, recorded in `_schema`. Records are kept
+ * as JSON documents beside the few columns that commands look up by, so the
+ * core works on the same typed objects the API returns.
+ */
+const STEPS: string[] = [
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+   CREATE TABLE roles (name TEXT PRIMARY KEY, role_id TEXT NOT NULL UNIQUE, parent TEXT, seq INTEGER NOT NULL);
+   CREATE TABLE cases (case_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, status TEXT NOT NULL, data TEXT NOT NULL);
+   CREATE TABLE tasks (task_id TEXT PRIMARY KEY, case_id TEXT NOT NULL, seq INTEGER NOT NULL, status TEXT NOT NULL, data TEXT NOT NULL);
+   CREATE INDEX tasks_case ON tasks (case_id);
+   CREATE TABLE signals (signal_id TEXT PRIMARY KEY, idempotency_key TEXT UNIQUE, received_at TEXT NOT NULL, result TEXT NOT NULL);
+   CREATE TABLE open_dedupe (dedupe_key TEXT PRIMARY KEY, case_id TEXT NOT NULL);
+   CREATE INDEX open_dedupe_case ON open_dedupe (case_id);
+   CREATE TABLE users (user_id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+   CREATE TABLE tokens (token_id TEXT PRIMARY KEY, data TEXT NOT NULL);
+   CREATE TABLE timers (timer_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL, kind TEXT NOT NULL,
+                        entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, step INTEGER NOT NULL);
+   CREATE INDEX timers_due ON timers (due_at, timer_id);
+   CREATE INDEX timers_entity ON timers (entity_id);
+   CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, payload TEXT NOT NULL);`,
+];
+
+export function migrate(sql: SqlStorage): void {
+  sql.exec("CREATE TABLE IF NOT EXISTS _schema (step INTEGER PRIMARY KEY)");
+  const done = sql.exec<{ n: number }>("SELECT count(*) AS n FROM _schema").one().n;
+  for (let i = done; i < STEPS.length; i++) {
+    sql.exec(STEPS[i] as string);
+    sql.exec("INSERT INTO _schema (step) VALUES (?)", i);
+  }
+}

@@ -1,0 +1,325 @@
+/**
+ * Typed access to one organization's SQLite storage. Every method is
+ * synchronous: commands call them inside `transactionSync`, so a command's
+ * record writes, audit events, outbox rows and timers commit together or not
+ * at all, and no other request can interleave halfway through.
+ */
+import type { AuditEvent, Case, Role, Task } from "../../core/model";
+import type { Timer } from "../../core/scheduling/timers";
+import type { OutboxItem } from "../outbox/outbox-item";
+import { caseToRow, taskToRow } from "../../workers/db/rows";
+
+export interface OrgMeta {
+  org_id: string;
+  slug: string;
+  name: string;
+  profile_name: string;
+}
+
+export interface StoredUser {
+  user_id: string;
+  email: string;
+  display_name: string;
+  admin: boolean;
+  positions: { level: number; role: string }[];
+  password_hash: string | null;
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface StoredToken {
+  token_id: string;
+  token_hash: string;
+  kind: "api" | "session";
+  name: string;
+  user_id: string | null;
+  admin: boolean;
+  positions: { level: number; role: string }[];
+  expires_at: string | null;
+  revoked_at: string | null;
+  created_at: string;
+  version: number;
+}
+
+export class OrgStore {
+  constructor(private readonly sql: SqlStorage) {}
+
+  // --- meta and counters -------------------------------------------------
+
+  getMeta<T>(key: string): T | null {
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
+    return row ? (JSON.parse(row.value) as T) : null;
+  }
+
+  setMeta(key: string, value: unknown): void {
+    this.sql.exec(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      key,
+      JSON.stringify(value),
+    );
+  }
+
+  /** One monotonic sequence per organization: list order and cursors in D1. */
+  nextSeq(name = "records"): number {
+    return this.sql
+      .exec<{ value: number }>(
+        "INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+        name,
+      )
+      .one().value;
+  }
+
+  org(): OrgMeta | null {
+    return this.getMeta<OrgMeta>("org");
+  }
+
+  // --- roles ---------------------------------------------------------------
+
+  roles(): Role[] {
+    return this.sql
+      .exec<{ name: string; role_id: string; parent: string | null }>("SELECT name, role_id, parent FROM roles ORDER BY seq")
+      .toArray()
+      .map((r) => ({ role_id: r.role_id, name: r.name, parent: r.parent }));
+  }
+
+  roleByName(name: string): Role | null {
+    const r = this.sql
+      .exec<{ name: string; role_id: string; parent: string | null }>("SELECT name, role_id, parent FROM roles WHERE name = ?", name)
+      .toArray()[0];
+    return r ? { role_id: r.role_id, name: r.name, parent: r.parent } : null;
+  }
+
+  roleById(roleId: string): Role | null {
+    const r = this.sql
+      .exec<{ name: string; role_id: string; parent: string | null }>("SELECT name, role_id, parent FROM roles WHERE role_id = ?", roleId)
+      .toArray()[0];
+    return r ? { role_id: r.role_id, name: r.name, parent: r.parent } : null;
+  }
+
+  insertRole(role: Role): void {
+    const seq = this.nextSeq("roles");
+    this.sql.exec("INSERT INTO roles (name, role_id, parent, seq) VALUES (?, ?, ?, ?)", role.name, role.role_id, role.parent, seq);
+    this.enqueue({ kind: "role", row: { ...role, org_id: this.orgId(), seq } });
+  }
+
+  // --- cases and tasks -----------------------------------------------------
+
+  getCase(caseId: string): Case | null {
+    const row = this.sql.exec<{ data: string }>("SELECT data FROM cases WHERE case_id = ?", caseId).toArray()[0];
+    return row ? (JSON.parse(row.data) as Case) : null;
+  }
+
+  caseSeq(caseId: string): number {
+    return this.sql.exec<{ seq: number }>("SELECT seq FROM cases WHERE case_id = ?", caseId).one().seq;
+  }
+
+  /** Writes the case and queues its D1 copy. `seq` is given only on insert. */
+  putCase(c: Case, seq?: number): void {
+    const s = seq ?? this.caseSeq(c.case_id);
+    this.sql.exec(
+      `INSERT INTO cases (case_id, seq, status, data) VALUES (?, ?, ?, ?)
+       ON CONFLICT (case_id) DO UPDATE SET status = excluded.status, data = excluded.data`,
+      c.case_id,
+      s,
+      c.status,
+      JSON.stringify(c),
+    );
+    this.enqueue({ kind: "case", row: caseToRow(this.orgId(), s, c) });
+  }
+
+  getTask(taskId: string): Task | null {
+    const row = this.sql.exec<{ data: string }>("SELECT data FROM tasks WHERE task_id = ?", taskId).toArray()[0];
+    return row ? (JSON.parse(row.data) as Task) : null;
+  }
+
+  tasksOfCase(caseId: string): Task[] {
+    return this.sql
+      .exec<{ data: string }>("SELECT data FROM tasks WHERE case_id = ? ORDER BY seq", caseId)
+      .toArray()
+      .map((r) => JSON.parse(r.data) as Task);
+  }
+
+  putTask(t: Task, location: Case["location"], seq?: number): void {
+    const s =
+      seq ?? this.sql.exec<{ seq: number }>("SELECT seq FROM tasks WHERE task_id = ?", t.task_id).one().seq;
+    this.sql.exec(
+      `INSERT INTO tasks (task_id, case_id, seq, status, data) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (task_id) DO UPDATE SET status = excluded.status, data = excluded.data`,
+      t.task_id,
+      t.case_id,
+      s,
+      t.status,
+      JSON.stringify(t),
+    );
+    this.enqueue({ kind: "task", row: taskToRow(this.orgId(), s, t, location) });
+  }
+
+  // --- signals, idempotency and dedupe -------------------------------------
+
+  signalByIdempotencyKey<T>(key: string): T | null {
+    const row = this.sql.exec<{ result: string }>("SELECT result FROM signals WHERE idempotency_key = ?", key).toArray()[0];
+    return row ? (JSON.parse(row.result) as T) : null;
+  }
+
+  recordSignal(signalId: string, key: string | null, receivedAt: string, result: unknown): void {
+    this.sql.exec(
+      "INSERT INTO signals (signal_id, idempotency_key, received_at, result) VALUES (?, ?, ?, ?)",
+      signalId,
+      key,
+      receivedAt,
+      JSON.stringify(result),
+    );
+  }
+
+  openCaseForDedupe(key: string): string | null {
+    return this.sql.exec<{ case_id: string }>("SELECT case_id FROM open_dedupe WHERE dedupe_key = ?", key).toArray()[0]?.case_id ?? null;
+  }
+
+  setDedupe(key: string, caseId: string): void {
+    this.sql.exec("INSERT OR REPLACE INTO open_dedupe (dedupe_key, case_id) VALUES (?, ?)", key, caseId);
+  }
+
+  /** A resolved or closed case no longer absorbs new signals. */
+  clearDedupe(caseId: string): void {
+    this.sql.exec("DELETE FROM open_dedupe WHERE case_id = ?", caseId);
+  }
+
+  // --- users and tokens ----------------------------------------------------
+
+  userByEmail(email: string): StoredUser | null {
+    const row = this.sql.exec<{ data: string }>("SELECT data FROM users WHERE email = ?", email).toArray()[0];
+    return row ? (JSON.parse(row.data) as StoredUser) : null;
+  }
+
+  getUser(userId: string): StoredUser | null {
+    const row = this.sql.exec<{ data: string }>("SELECT data FROM users WHERE user_id = ?", userId).toArray()[0];
+    return row ? (JSON.parse(row.data) as StoredUser) : null;
+  }
+
+  putUser(u: StoredUser, seq?: number): void {
+    this.sql.exec(
+      `INSERT INTO users (user_id, email, data) VALUES (?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, data = excluded.data`,
+      u.user_id,
+      u.email,
+      JSON.stringify(u),
+    );
+    const s = seq ?? this.getMeta<number>(`user_seq:${u.user_id}`) ?? this.nextSeq();
+    this.setMeta(`user_seq:${u.user_id}`, s);
+    this.enqueue({ kind: "user", row: { ...u, org_id: this.orgId(), seq: s } });
+  }
+
+  getToken(tokenId: string): StoredToken | null {
+    const row = this.sql.exec<{ data: string }>("SELECT data FROM tokens WHERE token_id = ?", tokenId).toArray()[0];
+    return row ? (JSON.parse(row.data) as StoredToken) : null;
+  }
+
+  putToken(t: StoredToken): void {
+    this.sql.exec(
+      "INSERT INTO tokens (token_id, data) VALUES (?, ?) ON CONFLICT (token_id) DO UPDATE SET data = excluded.data",
+      t.token_id,
+      JSON.stringify(t),
+    );
+    this.enqueue({ kind: "token", row: { ...t, org_id: this.orgId() } });
+  }
+
+  // --- audit ---------------------------------------------------------------
+
+  audit(e: AuditEvent, caseId: string | null): void {
+    this.enqueue({ kind: "audit", row: { ...e, org_id: this.orgId(), seq: this.nextSeq("audit"), case_id: caseId } });
+  }
+
+  // --- timers --------------------------------------------------------------
+
+  /** Upsert: arming the same (kind, entity, step) twice keeps one timer. */
+  setTimer(t: Timer): void {
+    this.sql.exec(
+      `INSERT INTO timers (timer_id, due_at, kind, entity_type, entity_id, step) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (timer_id) DO UPDATE SET due_at = excluded.due_at`,
+      t.timer_id,
+      t.due_at,
+      t.kind,
+      t.entity_type,
+      t.entity_id,
+      t.step,
+    );
+  }
+
+  dropTimers(entityId: string, kind?: string): void {
+    if (kind) this.sql.exec("DELETE FROM timers WHERE entity_id = ? AND kind = ?", entityId, kind);
+    else this.sql.exec("DELETE FROM timers WHERE entity_id = ?", entityId);
+  }
+
+  deleteTimer(timerId: string): boolean {
+    return this.sql.exec("DELETE FROM timers WHERE timer_id = ?", timerId).rowsWritten > 0;
+  }
+
+  timerExists(timerId: string): boolean {
+    return this.sql.exec("SELECT 1 FROM timers WHERE timer_id = ?", timerId).toArray().length > 0;
+  }
+
+  dueTimers(now: number, limit: number): Timer[] {
+    return this.sql
+      .exec(
+        "SELECT timer_id, due_at, kind, entity_type, entity_id, step FROM timers WHERE due_at <= ? ORDER BY due_at, timer_id LIMIT ?",
+        now,
+        limit,
+      )
+      .toArray() as unknown as Timer[];
+  }
+
+  earliestTimer(): number | null {
+    return this.sql.exec<{ due: number | null }>("SELECT min(due_at) AS due FROM timers").one().due;
+  }
+
+  timersOf(entityId: string): Timer[] {
+    return this.sql
+      .exec("SELECT timer_id, due_at, kind, entity_type, entity_id, step FROM timers WHERE entity_id = ? ORDER BY due_at", entityId)
+      .toArray() as unknown as Timer[];
+  }
+
+  timerCount(): number {
+    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM timers").one().n;
+  }
+
+  // --- outbox --------------------------------------------------------------
+
+  enqueue(item: OutboxItem): void {
+    this.sql.exec("INSERT INTO outbox (kind, payload) VALUES (?, ?)", item.kind, JSON.stringify(item.row));
+  }
+
+  outboxBatch(limit: number): { seq: number; item: OutboxItem }[] {
+    return this.sql
+      .exec<{ seq: number; kind: string; payload: string }>("SELECT seq, kind, payload FROM outbox ORDER BY seq LIMIT ?", limit)
+      .toArray()
+      .map((r) => ({ seq: r.seq, item: { kind: r.kind, row: JSON.parse(r.payload) } as OutboxItem }));
+  }
+
+  outboxHead(): number {
+    return this.sql.exec<{ s: number | null }>("SELECT max(seq) AS s FROM outbox").one().s ?? 0;
+  }
+
+  /** True while any outbox row at or below `seq` is still waiting for D1. */
+  outboxPendingThrough(seq: number): boolean {
+    return this.sql.exec("SELECT 1 FROM outbox WHERE seq <= ? LIMIT 1", seq).toArray().length > 0;
+  }
+
+  outboxSize(): number {
+    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n;
+  }
+
+  ackOutbox(throughSeq: number): void {
+    this.sql.exec("DELETE FROM outbox WHERE seq <= ?", throughSeq);
+  }
+
+  private cachedOrgId: string | null = null;
+
+  private orgId(): string {
+    if (this.cachedOrgId) return this.cachedOrgId;
+    const org = this.org();
+    if (!org) throw new Error("organization not initialised");
+    return (this.cachedOrgId = org.org_id);
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * The D1 schema: the queryable copy of every organization's records.
+ * Each organization's Durable Object is the source of truth and feeds these
+ * tables through its outbox with idempotent, version-guarded upserts, so a
+ * flush replayed after a crash changes nothing. Every list or filter query
+ * has an index below (a query without one stalls the local runtime).
+ */
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const orgs = sqliteTable(
+  "orgs",
+  {
+    org_id: text("org_id").primaryKey(),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    profile: text("profile").notNull(),
+    created_at: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("orgs_slug").on(t.slug)],
+);
+
+export const roles = sqliteTable(
+  "roles",
+  {
+    role_id: text("role_id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    name: text("name").notNull(),
+    parent: text("parent"),
+    seq: integer("seq").notNull(),
+  },
+  (t) => [uniqueIndex("roles_org_name").on(t.org_id, t.name), index("roles_org_seq").on(t.org_id, t.seq)],
+);
+
+export const users = sqliteTable(
+  "users",
+  {
+    user_id: text("user_id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    seq: integer("seq").notNull(),
+    email: text("email").notNull(),
+    display_name: text("display_name").notNull(),
+    admin: integer("admin", { mode: "boolean" }).notNull(),
+    positions: text("positions", { mode: "json" }).notNull().$type<{ level: number; role: string }[]>(),
+    password_hash: text("password_hash"),
+    active: integer("active", { mode: "boolean" }).notNull(),
+    created_at: text("created_at").notNull(),
+    updated_at: text("updated_at").notNull(),
+    version: integer("version").notNull(),
+  },
+  (t) => [uniqueIndex("users_org_email").on(t.org_id, t.email), index("users_org_seq").on(t.org_id, t.seq)],
+);
+
+export const tokens = sqliteTable(
+  "tokens",
+  {
+    token_id: text("token_id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    token_hash: text("token_hash").notNull(),
+    kind: text("kind", { enum: ["api", "session"] }).notNull(),
+    name: text("name").notNull(),
+    user_id: text("user_id"),
+    admin: integer("admin", { mode: "boolean" }).notNull(),
+    positions: text("positions", { mode: "json" }).notNull().$type<{ level: number; role: string }[]>(),
+    expires_at: text("expires_at"),
+    revoked_at: text("revoked_at"),
+    created_at: text("created_at").notNull(),
+    version: integer("version").notNull(),
+  },
+  (t) => [uniqueIndex("tokens_hash").on(t.token_hash), index("tokens_org").on(t.org_id, t.created_at)],
+);
+
+const caseColumns = {
+  case_id: text("case_id").primaryKey(),
+  org_id: text("org_id").notNull(),
+  seq: integer("seq").notNull(),
+  title: text("title").notNull(),
+  description: text("description"),
+  label: text("label").notNull(),
+  status: text("status").notNull(),
+  severity: text("severity").notNull(),
+  reactivity_time: text("reactivity_time").notNull(),
+  reactivity_deadline: text("reactivity_deadline"),
+  origin_role: text("origin_role"),
+  site: text("site"),
+  area: text("area"),
+  tags: text("tags", { mode: "json" }).notNull().$type<string[]>(),
+  metadata: text("metadata", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+  person_id: text("person_id"),
+  escalation_level: integer("escalation_level").notNull(),
+  reacted_at: text("reacted_at"),
+  created_by: text("created_by"),
+  created_at: text("created_at").notNull(),
+  updated_at: text("updated_at").notNull(),
+  version: integer("version").notNull(),
+};
+
+export const cases = sqliteTable("cases", caseColumns, (t) => [
+  uniqueIndex("cases_org_seq").on(t.org_id, t.seq),
+  index("cases_org_status_seq").on(t.org_id, t.status, t.seq),
+  index("cases_org_label_seq").on(t.org_id, t.label, t.seq),
+  index("cases_org_severity_seq").on(t.org_id, t.severity, t.seq),
+]);
+
+export const tasks = sqliteTable(
+  "tasks",
+  {
+    task_id: text("task_id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    case_id: text("case_id").notNull(),
+    seq: integer("seq").notNull(),
+    title: text("title").notNull(),
+    type: text("type"),
+    subtype: text("subtype"),
+    status: text("status").notNull(),
+    label: text("label").notNull(),
+    owner_role_id: text("owner_role_id"),
+    owner_role: text("owner_role"),
+    severity: text("severity").notNull(),
+    reactivity_time: text("reactivity_time").notNull(),
+    reactivity_deadline: text("reactivity_deadline"),
+    reacted_at: text("reacted_at"),
+    due_at: text("due_at"),
+    escalation_level: integer("escalation_level").notNull(),
+    site: text("site"),
+    area: text("area"),
+    created_by: text("created_by"),
+    created_at: text("created_at").notNull(),
+    updated_at: text("updated_at").notNull(),
+    version: integer("version").notNull(),
+  },
+  (t) => [
+    uniqueIndex("tasks_org_seq").on(t.org_id, t.seq),
+    index("tasks_org_status_seq").on(t.org_id, t.status, t.seq),
+    index("tasks_org_label_seq").on(t.org_id, t.label, t.seq),
+    index("tasks_org_case_seq").on(t.org_id, t.case_id, t.seq),
+  ],
+);
+
+export const signals = sqliteTable(
+  "signals",
+  {
+    signal_id: text("signal_id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    seq: integer("seq").notNull(),
+    source: text("source").notNull(),
+    idempotency_key: text("idempotency_key"),
+    title: text("title").notNull(),
+    body: text("body"),
+    severity: text("severity"),
+    label: text("label"),
+    site: text("site"),
+    area: text("area"),
+    metadata: text("metadata", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    person_id: text("person_id"),
+    occurred_at: text("occurred_at").notNull(),
+    received_at: text("received_at").notNull(),
+    case_id: text("case_id"),
+    matched_rules: text("matched_rules", { mode: "json" }).notNull().$type<string[]>(),
+  },
+  (t) => [
+    uniqueIndex("signals_org_seq").on(t.org_id, t.seq),
+    index("signals_org_case_seq").on(t.org_id, t.case_id, t.seq),
+    index("signals_org_received").on(t.org_id, t.received_at),
+  ],
+);
+
+export const audit_events = sqliteTable(
+  "audit_events",
+  {
+    event_id: text("event_id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    seq: integer("seq").notNull(),
+    at: text("at").notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    entity_type: text("entity_type").notNull(),
+    entity_id: text("entity_id").notNull(),
+    case_id: text("case_id"),
+    changes: text("changes", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    uniqueIndex("audit_org_seq").on(t.org_id, t.seq),
+    index("audit_org_entity_seq").on(t.org_id, t.entity_id, t.seq),
+    index("audit_org_case_seq").on(t.org_id, t.case_id, t.seq),
+    index("audit_org_at").on(t.org_id, t.at),
+  ],
+);
+
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    notification_id: text("notification_id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    seq: integer("seq").notNull(),
+    at: text("at").notNull(),
+    event: text("event").notNull(),
+    channel: text("channel").notNull(),
+    recipient: text("recipient").notNull(),
+    entity_type: text("entity_type").notNull(),
+    entity_id: text("entity_id").notNull(),
+    case_id: text("case_id"),
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull(),
+    payload: text("payload", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    version: integer("version").notNull(),
+  },
+  (t) => [
+    uniqueIndex("notifications_org_seq").on(t.org_id, t.seq),
+    index("notifications_org_recipient_seq").on(t.org_id, t.recipient, t.seq),
+  ],
+);
+
+export const schema = { orgs, roles, users, tokens, cases, tasks, signals, audit_events, notifications };

@@ -1,0 +1,31 @@
+/** The Worker's bindings and per-request variables. Binding types come from `wrangler types`. */
+import type { Actor } from "../durable-objects/commands/context";
+import type { Org } from "../core/model";
+import type { ReadDb } from "./db/read-db";
+
+export type Bindings = Env & {
+  /** Platform admin token (secret; `.dev.vars` locally). */
+  ORGO_ADMIN_TOKEN: string;
+};
+
+export type Caller =
+  | { kind: "platform" }
+  | {
+      kind: "member";
+      org_id: string;
+      token_id: string;
+      user_id: string | null;
+      admin: boolean;
+      positions: { level: number; role: string }[];
+    };
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: {
+    requestId: string;
+    caller: Caller;
+    org: Org;
+    actor: Actor;
+    db: ReadDb;
+  };
+}

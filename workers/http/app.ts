@@ -1,0 +1,68 @@
+/**
+ * The HTTP API. Middleware order: request id and log line, body limit,
+ * body format, a D1 read session, authentication, then organization scoping;
+ * one app.route per resource; every error leaves through problem.ts.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { DomainError } from "../../core/errors";
+import { d1Session } from "../db/read-db";
+import type { AppEnv } from "../env";
+import { authenticate, scopeToOrg } from "./auth";
+import { requireBodyType } from "./content-type";
+import { requestLog } from "./logger";
+import { problemResponse } from "./problem";
+import { auditRoutes } from "./routes/audit";
+import { caseRoutes } from "./routes/cases";
+import { healthRoutes } from "./routes/health";
+import { orgRoutes } from "./routes/orgs";
+import { peopleRoutes } from "./routes/people";
+import { profileRoutes } from "./routes/profile";
+import { roleRoutes } from "./routes/roles";
+import { taskRoutes } from "./routes/tasks";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+const PUBLIC_PATHS = new Set(["/v1/openapi.json", "/v1/auth/login"]);
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use("*", requestLog);
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => problemResponse(c, new DomainError("payload_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`)),
+    }),
+  );
+  app.use("/v1/*", requireBodyType);
+  app.use("/v1/*", d1Session);
+  app.use("/v1/*", async (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : authenticate(c, next)));
+  app.use("/v1/orgs/:org", scopeToOrg);
+  app.use("/v1/orgs/:org/*", scopeToOrg);
+
+  app.route("/", healthRoutes);
+  app.route("/", orgRoutes);
+  app.route("/", peopleRoutes);
+  app.route("/", roleRoutes);
+  app.route("/", caseRoutes);
+  app.route("/", taskRoutes);
+  app.route("/", auditRoutes);
+  app.route("/", profileRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.doc31("/v1/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "Orgo API", version: "1.0.0", description: "Case and task routing for organizations." },
+  });
+
+  app.notFound((c) => problemResponse(c, new DomainError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
+  app.onError((err, c) => {
+    const response = problemResponse(c, err);
+    if (response.status >= 500) {
+      console.error(JSON.stringify({ msg: "unhandled error", request_id: c.get("requestId"), error: String(err), stack: err instanceof Error ? err.stack : undefined }));
+    }
+    return response;
+  });
+  return app;
+}

@@ -1,0 +1,39 @@
+/**
+ * A body in the wrong format is a 400 before any validation runs (hono's
+ * validators would otherwise read it as an empty object and answer 422).
+ */
+import type { MiddlewareHandler } from "hono";
+import { DomainError } from "../../core/errors";
+import type { AppEnv } from "../env";
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+const YAML_TYPE = /^(?:application|text)\/(?:x-)?yaml\s*(?:;|$)/i;
+const NDJSON_TYPE = /^application\/(?:x-)?ndjson\s*(?:;|$)/i;
+
+/** Which body formats a path accepts, beyond JSON. */
+function accepted(method: string, path: string): RegExp[] {
+  if (method === "PUT" && /\/profile$/.test(path)) return [YAML_TYPE];
+  if (/\/profile\/dry-run$/.test(path)) return [YAML_TYPE, JSON_TYPE];
+  if (/\/signals\/batch$/.test(path)) return [JSON_TYPE, NDJSON_TYPE];
+  return [JSON_TYPE];
+}
+
+export const requireBodyType: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const method = c.req.method;
+  if (method !== "POST" && method !== "PUT" && method !== "PATCH") return next();
+  const length = c.req.header("content-length");
+  const hasBody = c.req.header("transfer-encoding") !== undefined || (length !== undefined && length !== "0");
+  const type = c.req.header("content-type") ?? "";
+  const formats = accepted(method, c.req.path);
+  if (!hasBody && type === "") return next();
+  if (!formats.some((f) => f.test(type))) {
+    throw new DomainError("bad_request", `send the body as ${formats.map(describe).join(" or ")}`, [
+      { path: "content-type", message: type ? `${type} is not accepted here` : "missing" },
+    ]);
+  }
+  return next();
+};
+
+function describe(f: RegExp): string {
+  return f === YAML_TYPE ? "application/yaml" : f === NDJSON_TYPE ? "application/x-ndjson" : "application/json";
+}

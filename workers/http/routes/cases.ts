@@ -1,0 +1,123 @@
+/** Cases: create, list, read with tasks, timeline and patch. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { DomainError, notFound } from "../../../core/errors";
+import { Case, CaseCreate, CasePatch, CaseStatus, CaseWithTasks, Severity } from "../../../core/model";
+import { decodeCursor, Limit } from "../../db/pagination";
+import { caseTimeline, getCase, listCases, tasksOfCase } from "../../db/queries";
+import { stubOf, unwrap } from "../org-client";
+import { CONFLICT, ERRORS, OrgParam, SECURITY, json, jsonBody, router } from "../openapi";
+
+const CaseParams = OrgParam.extend({ case_id: z.string().min(1).max(100).openapi({ param: { name: "case_id", in: "path" } }) });
+
+const CaseList = z.object({ items: z.array(Case), next_cursor: z.string().nullable() });
+const CaseQuery = z
+  .object({
+    status: CaseStatus.optional(),
+    label: z.string().max(200).optional(),
+    severity: Severity.optional(),
+    limit: Limit,
+    cursor: z.string().max(100).optional(),
+  })
+  .strict();
+
+const TimelineItem = z.object({
+  at: z.string(),
+  kind: z.enum(["signal", "event"]),
+  action: z.string(),
+  actor: z.string().nullable(),
+  entity_type: z.string(),
+  entity_id: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+const tag = { tags: ["Cases"], security: SECURITY };
+
+const create = createRoute({
+  ...tag,
+  method: "post",
+  path: "/v1/orgs/{org}/cases",
+  summary: "Open a case",
+  request: { params: OrgParam, body: jsonBody(CaseCreate) },
+  responses: { 201: json(Case, "The new case"), ...ERRORS },
+});
+
+const list = createRoute({
+  ...tag,
+  method: "get",
+  path: "/v1/orgs/{org}/cases",
+  summary: "List cases, newest first",
+  request: { params: OrgParam, query: CaseQuery },
+  responses: { 200: json(CaseList, "A page of cases"), ...ERRORS },
+});
+
+const read = createRoute({
+  ...tag,
+  method: "get",
+  path: "/v1/orgs/{org}/cases/{case_id}",
+  summary: "Read a case with its tasks",
+  request: { params: CaseParams },
+  responses: { 200: json(CaseWithTasks, "The case"), ...ERRORS },
+});
+
+const timeline = createRoute({
+  ...tag,
+  method: "get",
+  path: "/v1/orgs/{org}/cases/{case_id}/timeline",
+  summary: "Signals, notes, transitions and escalations of a case, oldest first",
+  request: { params: CaseParams },
+  responses: { 200: json(z.object({ items: z.array(TimelineItem) }), "The timeline"), ...ERRORS },
+});
+
+const patch = createRoute({
+  ...tag,
+  method: "patch",
+  path: "/v1/orgs/{org}/cases/{case_id}",
+  summary: "Change a case (optionally If-Match: <version>)",
+  request: {
+    params: CaseParams,
+    headers: z.object({ "if-match": z.string().optional() }),
+    body: jsonBody(CasePatch),
+  },
+  responses: { 200: json(Case, "The changed case"), ...ERRORS, ...CONFLICT },
+});
+
+/** `If-Match: 3`, `If-Match: "3"` or `W/"3"` all name version 3. */
+function parseIfMatch(header: string | undefined): number | null {
+  if (header === undefined) return null;
+  const m = /^(?:W\/)?"?(\d{1,12})"?$/.exec(header.trim());
+  if (!m) throw new DomainError("validation", "If-Match must be a version number", [{ path: "If-Match", message: "expected a version such as 3" }]);
+  return Number(m[1]);
+}
+
+export const caseRoutes = router()
+  .openapi(create, async (c) => {
+    const value = unwrap(c, await stubOf(c).createCase(c.get("actor"), c.req.valid("json")));
+    c.header("etag", `"${value.version}"`);
+    return c.json(value, 201);
+  })
+  .openapi(list, async (c) => {
+    const q = c.req.valid("query");
+    const { cursor, ...filters } = q;
+    return c.json(await listCases(c.get("db"), c.get("org").org_id, { ...filters, before: decodeCursor(cursor) }), 200);
+  })
+  .openapi(read, async (c) => {
+    const { case_id } = c.req.valid("param");
+    const orgId = c.get("org").org_id;
+    const found = await getCase(c.get("db"), orgId, case_id);
+    if (!found) throw notFound("case");
+    c.header("etag", `"${found.version}"`);
+    return c.json({ ...found, tasks: await tasksOfCase(c.get("db"), orgId, case_id) }, 200);
+  })
+  .openapi(timeline, async (c) => {
+    const { case_id } = c.req.valid("param");
+    const orgId = c.get("org").org_id;
+    if (!(await getCase(c.get("db"), orgId, case_id))) throw notFound("case");
+    return c.json({ items: await caseTimeline(c.get("db"), orgId, case_id) }, 200);
+  })
+  .openapi(patch, async (c) => {
+    const { case_id } = c.req.valid("param");
+    const ifMatch = parseIfMatch(c.req.header("if-match"));
+    const value = unwrap(c, await stubOf(c).patchCase(c.get("actor"), case_id, c.req.valid("json"), ifMatch));
+    c.header("etag", `"${value.version}"`);
+    return c.json(value, 200);
+  });

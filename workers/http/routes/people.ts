@@ -1,0 +1,154 @@
+/** Users of an organization, API tokens and login. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import { DomainError } from "../../../core/errors";
+import { hashPassword, hashToken, newToken, verifyPassword } from "../../../core/security/secrets";
+import { orgs, users } from "../../db/schema";
+import { requireOrgAdmin } from "../auth";
+import { orgObject, stubOf, unwrap } from "../org-client";
+import { CONFLICT, ERRORS, OrgParam, SECURITY, json, jsonBody, router } from "../openapi";
+
+const SESSION_HOURS = 12;
+
+const Position = z
+  .object({
+    level: z.union([z.literal(1), z.literal(11), z.literal(101), z.literal(1001)]),
+    role: z.string().min(1).max(200),
+  })
+  .strict();
+
+const UserCreate = z
+  .object({
+    email: z.string().email().max(254),
+    display_name: z.string().trim().min(1).max(200),
+    password: z.string().min(8).max(200).optional(),
+    positions: z.array(Position).max(20).default([]),
+    admin: z.boolean().default(false),
+  })
+  .strict();
+
+const User = z.object({
+  user_id: z.string(),
+  email: z.string(),
+  display_name: z.string(),
+  admin: z.boolean(),
+  positions: z.array(z.object({ level: z.number(), role: z.string() })),
+  active: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  version: z.number(),
+});
+
+const TokenCreate = z.object({ name: z.string().trim().min(1).max(100), positions: z.array(Position).max(20).optional(), admin: z.boolean().default(false) }).strict();
+const TokenCreated = z.object({ token_id: z.string(), token: z.string() });
+const Login = z.object({ org: z.string().min(1).max(64), email: z.string().max(254), password: z.string().max(200) }).strict();
+
+const createUser = createRoute({
+  tags: ["People"],
+  security: SECURITY,
+  method: "post",
+  path: "/v1/orgs/{org}/users",
+  summary: "Create a user (org admin)",
+  middleware: [requireOrgAdmin] as const,
+  request: { params: OrgParam, body: jsonBody(UserCreate) },
+  responses: { 201: json(User, "The user (never the password)"), ...ERRORS, ...CONFLICT },
+});
+
+const createToken = createRoute({
+  tags: ["People"],
+  security: SECURITY,
+  method: "post",
+  path: "/v1/orgs/{org}/tokens",
+  summary: "Issue an API token (org admin)",
+  middleware: [requireOrgAdmin] as const,
+  request: { params: OrgParam, body: jsonBody(TokenCreate) },
+  responses: { 201: json(TokenCreated, "The token; shown only here"), ...ERRORS },
+});
+
+const revokeToken = createRoute({
+  tags: ["People"],
+  security: SECURITY,
+  method: "delete",
+  path: "/v1/orgs/{org}/tokens/{token_id}",
+  summary: "Revoke a token (org admin)",
+  middleware: [requireOrgAdmin] as const,
+  request: { params: OrgParam.extend({ token_id: z.string().min(1).max(100).openapi({ param: { name: "token_id", in: "path" } }) }) },
+  responses: { 204: { description: "Revoked" }, ...ERRORS },
+});
+
+const login = createRoute({
+  tags: ["People"],
+  method: "post",
+  path: "/v1/auth/login",
+  summary: "Exchange email and password for a session token",
+  request: { body: jsonBody(Login) },
+  responses: { 200: json(z.object({ token: z.string(), expires_at: z.string() }), "A session token"), ...ERRORS },
+});
+
+export const peopleRoutes = router()
+  .openapi(createUser, async (c) => {
+    const body = c.req.valid("json");
+    const password_hash = body.password ? await hashPassword(body.password) : null;
+    const user = unwrap(
+      c,
+      await stubOf(c).createUser(c.get("actor"), {
+        email: body.email,
+        display_name: body.display_name,
+        password_hash,
+        admin: body.admin,
+        positions: body.positions,
+      }),
+    );
+    return c.json(user, 201);
+  })
+  .openapi(createToken, async (c) => {
+    const body = c.req.valid("json");
+    const token = newToken();
+    const stored = unwrap(
+      c,
+      await stubOf(c).createToken(c.get("actor"), {
+        token_hash: await hashToken(token),
+        kind: "api",
+        name: body.name,
+        user_id: null,
+        admin: body.admin,
+        positions: body.positions ?? [],
+        expires_at: null,
+      }),
+    );
+    return c.json({ token_id: stored.token_id, token }, 201);
+  })
+  .openapi(revokeToken, async (c) => {
+    unwrap(c, await stubOf(c).revokeToken(c.get("actor"), c.req.valid("param").token_id));
+    return c.body(null, 204);
+  })
+  .openapi(login, async (c) => {
+    const body = c.req.valid("json");
+    const denied = new DomainError("unauthorized", "wrong organization, email or password");
+    const db = c.get("db");
+    const org = await db.select().from(orgs).where(eq(orgs.slug, body.org)).get();
+    const user = org
+      ? await db.select().from(users).where(and(eq(users.org_id, org.org_id), eq(users.email, body.email.toLowerCase()))).get()
+      : undefined;
+    // The hash is computed even for unknown users, so timing does not tell them apart.
+    const valid = await verifyPassword(body.password, user?.password_hash ?? null);
+    if (!org || !user || !user.active || !valid) throw denied;
+    const token = newToken();
+    const expires_at = new Date(Date.now() + SESSION_HOURS * 3_600_000).toISOString();
+    unwrap(
+      c,
+      await orgObject(c.env, org.org_id).createToken(
+        { ref: `user:${user.user_id}`, user_id: user.user_id, admin: user.admin, positions: user.positions },
+        {
+          token_hash: await hashToken(token),
+          kind: "session",
+          name: "login",
+          user_id: user.user_id,
+          admin: user.admin,
+          positions: user.positions,
+          expires_at,
+        },
+      ),
+    );
+    return c.json({ token, expires_at }, 200);
+  });
