@@ -4,6 +4,7 @@
  * (workers/http/problem.ts). Only plain data crosses a Durable Object RPC
  * call, so every error has a serialisable form.
  */
+import type { ZodError } from "zod";
 
 export const ERROR_CODES = [
   "bad_request", // malformed body or wrong content type
@@ -36,6 +37,11 @@ export interface DomainErrorData {
   errors?: FieldProblem[];
   /** Seconds before a retry may succeed (rate limiting). */
   retryAfter?: number;
+}
+
+/** A zod failure as field problems (`path` joined with dots). */
+export function problemsFromZod(error: ZodError, prefix: string[] = []): FieldProblem[] {
+  return error.issues.map((issue) => ({ path: [...prefix, ...issue.path.map(String)].join("."), message: issue.message }));
 }
 
 export class DomainError extends Error {

@@ -8,7 +8,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { DomainError, fail, isDomainError, type Result } from "../core/errors";
-import type { Case, CaseCreate, CasePatch, Role, Task, TaskCreate, TaskTransition } from "../core/model";
+import type { DomainErrorData } from "../core/errors";
+import type { Case, CaseCreate, CasePatch, Role, SignalSource, Task, TaskCreate, TaskTransition } from "../core/model";
 import type { Profile } from "../core/profiles";
 import { createCase, patchCase } from "./commands/cases";
 import type { Actor, CommandContext } from "./commands/context";
@@ -24,6 +25,8 @@ import {
   type TokenDraft,
   type UserDraft,
 } from "./commands/org";
+import { observePatterns } from "./commands/patterns";
+import { batchOrder, ingestSignal, type SignalOutcome } from "./commands/signals";
 import { createTask, moveTask } from "./commands/tasks";
 import { writeToD1 } from "./outbox/d1-sink";
 import { migrate } from "./store/migrations";
@@ -37,6 +40,8 @@ const FLUSH_BATCH = 100;
 const OUTBOX_RETRY_MS = 1_000;
 /** Timers handled per alarm run before yielding to requests (the alarm re-arms at once). */
 const TIMERS_PER_ALARM = 2_000;
+
+export type SignalItemResult = { index: number; ok: true; outcome: SignalOutcome } | { index: number; ok: false; error: DomainErrorData };
 
 export type PublicUser = Omit<StoredUser, "password_hash">;
 export type PublicToken = Omit<StoredToken, "token_hash">;
@@ -70,7 +75,11 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   createCase(actor: Actor, input: CaseCreate): Promise<Result<Case>> {
-    return this.command(actor, (ctx) => createCase(ctx, input));
+    return this.command(actor, (ctx) => {
+      const created = createCase(ctx, input);
+      observePatterns(ctx, { signal: null, case: created, tasks: [] });
+      return created;
+    });
   }
 
   patchCase(actor: Actor, caseId: string, patch: CasePatch, ifMatch: number | null): Promise<Result<Case>> {
@@ -78,11 +87,36 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   createTask(actor: Actor, caseId: string, input: TaskCreate): Promise<Result<Task>> {
-    return this.command(actor, (ctx) => createTask(ctx, caseId, input));
+    return this.command(actor, (ctx) => {
+      const created = createTask(ctx, caseId, input);
+      observePatterns(ctx, { signal: null, case: null, tasks: [created] });
+      return created;
+    });
   }
 
   transitionTask(actor: Actor, taskId: string, input: TaskTransition): Promise<Result<Task>> {
     return this.command(actor, (ctx) => moveTask(ctx, taskId, input));
+  }
+
+  /**
+   * Ingests signals one by one, each in its own transaction: a bad item is
+   * rejected alone and leaves nothing behind. Items run in `occurred_at`
+   * order; results come back in request order.
+   */
+  async ingestSignals(actor: Actor, items: unknown[], source: SignalSource): Promise<Result<SignalItemResult[]>> {
+    const profile = this.profile();
+    if (!profile) return fail(new DomainError("not_found", "organization not found"));
+    const results: SignalItemResult[] = new Array(items.length);
+    for (const index of batchOrder(items)) {
+      const ctx = this.context(actor, profile);
+      try {
+        results[index] = { index, ok: true, outcome: this.ctx.storage.transactionSync(() => ingestSignal(ctx, items[index], source)) };
+      } catch (e) {
+        if (!isDomainError(e)) throw e;
+        results[index] = { index, ok: false, error: e.toData() };
+      }
+    }
+    return this.settle(results);
   }
 
   createUser(actor: Actor, draft: UserDraft): Promise<Result<PublicUser>> {
@@ -167,6 +201,11 @@ export class OrgObject extends DurableObject<Env> {
       throw e;
     }
     if (ctx.profile !== this.profileCache) this.profileCache = ctx.profile;
+    return this.settle(value);
+  }
+
+  /** After a commit: re-arm the alarm, then wait (bounded) until D1 holds what was written. */
+  private async settle<T>(value: T): Promise<Result<T>> {
     const head = this.store.outboxHead();
     await this.armAlarm();
     await this.flushUpTo(head, FLUSH_WAIT_MS);

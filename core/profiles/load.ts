@@ -16,6 +16,7 @@ import {
   ProfileDocument,
   ProfileStructure,
   checkProfile,
+  expandRoles,
   type ProfileProblem,
 } from "./schema";
 
@@ -290,7 +291,8 @@ export function loadProfile(yamlText: string, resolveParent: ParentResolver): Lo
   if (!profile.success) {
     return { ok: false, errors: sortProblems(toFieldProblems(issueProblems(profile.error.issues, ProfileStructure), src)) };
   }
-  return { ok: true, profile: profile.data, document: read.document };
+  // Parents are added only now so that problems found above point at the roles as written.
+  return { ok: true, profile: { ...profile.data, roles: expandRoles(profile.data.roles) }, document: read.document };
 }
 
 type Chain = { ok: true; ancestors: Json[] } | { ok: false; messages: string[] };

@@ -351,9 +351,9 @@ const profileFields = {
     .array(RolePath)
     .min(1, { message: "at least one role is required" })
     .max(500)
-    .transform(expandRoles)
+    // No .transform here: a transform would keep `Profile` out of the OpenAPI document.
     .describe(
-      "The organization's roles (teams, departments). A sub-role implies its parents (Operations.Safety implies Operations). Labels and owner_role must name these.",
+      "The organization's roles (teams, departments). A sub-role implies its parents (Operations.Safety implies Operations); the resolved profile lists them. Labels and owner_role must name these.",
     ),
   flow_rules: z.array(FlowRule).max(500).describe("How signals become cases and tasks; the first matching rule decides."),
   default_label: z.string().min(1).max(200).describe("Label of the case opened for a signal no flow rule matches (triage)."),
@@ -379,6 +379,9 @@ export const ProfileStructure = ProfileShape;
 // ---------------------------------------------------------------------------
 // Document (one YAML file)
 
+// `.optional()` wraps a schema without carrying its description over; the document needs both.
+const optional = <T extends z.ZodType>(schema: T) => schema.optional().describe(schema.description ?? "");
+
 const partialReactivity = z
   .object({
     critical: PositiveDuration.optional(),
@@ -393,7 +396,7 @@ export const ProfileDocument = z
     name: profileFields.name,
     extends: profileFields.extends,
     description: profileFields.description,
-    privacy: Privacy.optional(),
+    privacy: optional(Privacy),
     reactivity: partialReactivity.optional().describe(Reactivity.description ?? ""),
     reactivity_mode: z
       .object({
@@ -425,10 +428,10 @@ export const ProfileDocument = z
       .describe(Escalation.description ?? ""),
     retention: Retention.partial().optional().describe(Retention.description ?? ""),
     roles: z.array(RolePath).max(500).optional().describe(profileFields.roles.description ?? ""),
-    flow_rules: profileFields.flow_rules.optional(),
-    default_label: profileFields.default_label.optional(),
+    flow_rules: optional(profileFields.flow_rules),
+    default_label: optional(profileFields.default_label),
     triage_task: TaskTemplate.partial().strict().optional().describe("The task created in a triage case; keys merge with the parent's."),
-    pattern_rules: profileFields.pattern_rules.optional(),
+    pattern_rules: optional(profileFields.pattern_rules),
     notifications: z
       .object({
         channels: z
@@ -452,7 +455,7 @@ export const ProfileDocument = z
       .strict()
       .optional()
       .describe(Notifications.description ?? ""),
-    sensitive_person_fields: profileFields.sensitive_person_fields.optional(),
+    sensitive_person_fields: optional(profileFields.sensitive_person_fields),
   })
   .strict()
   .describe("One profile YAML document. Only `name` is required; everything else comes from `extends` or the built-in defaults.");

@@ -21,6 +21,8 @@ const STEPS: string[] = [
    CREATE INDEX timers_due ON timers (due_at, timer_id);
    CREATE INDEX timers_entity ON timers (entity_id);
    CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, payload TEXT NOT NULL);`,
+  `CREATE TABLE pattern_state (rule_id TEXT NOT NULL, group_key TEXT NOT NULL, state TEXT NOT NULL,
+                               PRIMARY KEY (rule_id, group_key));`,
 ];
 
 export function migrate(sql: SqlStorage): void {

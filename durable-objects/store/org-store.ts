@@ -186,6 +186,25 @@ export class OrgStore {
     this.sql.exec("DELETE FROM open_dedupe WHERE case_id = ?", caseId);
   }
 
+  // --- pattern windows -------------------------------------------------------
+
+  patternState<T>(ruleId: string, group: string): T | null {
+    const row = this.sql
+      .exec<{ state: string }>("SELECT state FROM pattern_state WHERE rule_id = ? AND group_key = ?", ruleId, group)
+      .toArray()[0];
+    return row ? (JSON.parse(row.state) as T) : null;
+  }
+
+  setPatternState(ruleId: string, group: string, state: unknown): void {
+    this.sql.exec(
+      `INSERT INTO pattern_state (rule_id, group_key, state) VALUES (?, ?, ?)
+       ON CONFLICT (rule_id, group_key) DO UPDATE SET state = excluded.state`,
+      ruleId,
+      group,
+      JSON.stringify(state),
+    );
+  }
+
   // --- users and tokens ----------------------------------------------------
 
   userByEmail(email: string): StoredUser | null {

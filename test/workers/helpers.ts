@@ -1,5 +1,7 @@
 /** Test helpers: requests through the real Worker, and organizations made through the real API. */
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import type { OrgObject } from "../../durable-objects/org-object";
 
 export const ADMIN = "test-admin-token";
 export const BASE = "https://orgo.test";
@@ -48,3 +50,83 @@ export async function createOrg(opts: { slug?: string; profile?: string; profile
   if (r.status !== 201) throw new Error(`createOrg failed: ${r.status} ${JSON.stringify(r.body)}`);
   return { slug, org: r.body.org, token: r.body.token as string, admin: r.body.admin };
 }
+
+// --- added for the endpoint suites -------------------------------------------------
+
+
+/** Asserts an RFC 9457 problem answer with the given status, and returns its body. */
+export function expectProblem(r: Reply, status: number, slug?: string) {
+  expect(r.status, JSON.stringify(r.body)).toBe(status);
+  expect(r.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+  const b = r.body as Record<string, unknown>;
+  expect(typeof b).toBe("object");
+  expect(b.type).toMatch(/^https:\/\/orgo\.dev\/problems\/[a-z-]+$/);
+  if (slug) expect(b.type).toBe(`https://orgo.dev/problems/${slug}`);
+  expect(typeof b.title).toBe("string");
+  expect((b.title as string).length).toBeGreaterThan(0);
+  expect(b.status).toBe(status);
+  expect(typeof b.detail).toBe("string");
+  expect((b.detail as string).length).toBeGreaterThan(0);
+  return b as { type: string; title: string; status: number; detail: string; errors?: { path: string; message: string; line?: number; column?: number }[]; request_id?: string };
+}
+
+/** The paths of a problem's field errors. */
+export function errorPaths(r: Reply): string[] {
+  return ((r.body as { errors?: { path: string }[] }).errors ?? []).map((e) => e.path);
+}
+
+/** Raw fetch through the Worker, for requests the `api` helper cannot shape. */
+export async function rawFetch(path: string, init: RequestInit): Promise<Reply<any>> {
+  const res = await exports.default.fetch(new Request(`${BASE}${path}`, init));
+  const text = await res.text();
+  let parsed: unknown = text;
+  if (text && /json/.test(res.headers.get("content-type") ?? "")) parsed = JSON.parse(text);
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+export async function newCase(slug: string, token: string, body: Record<string, unknown> = {}) {
+  const r = await api("POST", `/v1/orgs/${slug}/cases`, { token, body: { title: "A case", label: "1001.91.Operations.Maintenance", severity: "high", ...body } });
+  if (r.status !== 201) throw new Error(`newCase failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+export async function newTask(slug: string, token: string, caseId: string, body: Record<string, unknown> = {}) {
+  const r = await api("POST", `/v1/orgs/${slug}/cases/${caseId}/tasks`, { token, body: { title: "A task", ...body } });
+  if (r.status !== 201) throw new Error(`newTask failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+export function transition(slug: string, token: string, taskId: string, body: Record<string, unknown>) {
+  return api("POST", `/v1/orgs/${slug}/tasks/${taskId}/transition`, { token, body });
+}
+
+/** Follows next_cursor until the end; returns every page. */
+export async function allPages(path: string, token: string, limit: number) {
+  const pages: any[][] = [];
+  let cursor: string | null = null;
+  for (let i = 0; i < 1000; i++) {
+    const sep = path.includes("?") ? "&" : "?";
+    const url: string = `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const r: Reply = await api("GET", url, { token });
+    if (r.status !== 200) throw new Error(`page failed: ${r.status} ${JSON.stringify(r.body)}`);
+    pages.push(r.body.items);
+    cursor = r.body.next_cursor;
+    if (cursor === null) return pages;
+  }
+  throw new Error("pagination did not end");
+}
+
+/** Every audit event of an organization (or of one entity), newest first. */
+export async function auditOf(slug: string, token: string, entityId?: string) {
+  const path = `/v1/orgs/${slug}/audit${entityId ? `?entity_id=${entityId}` : ""}`;
+  return (await allPages(path, token, 200)).flat() as { event_id: string; at: string; actor: string; action: string; entity_type: string; entity_id: string; changes: Record<string, unknown> }[];
+}
+
+/** The organization's Durable Object. */
+export function orgStub(orgId: string): DurableObjectStub<OrgObject> {
+  const ns = env.ORG as unknown as DurableObjectNamespace<OrgObject>;
+  return ns.get(ns.idFromName(orgId));
+}
+
+export const addMs = (iso: string, ms: number) => new Date(new Date(iso).getTime() + ms).toISOString();
+export const MINUTE = 60_000;

@@ -19,22 +19,25 @@ import { orgRoutes } from "./routes/orgs";
 import { peopleRoutes } from "./routes/people";
 import { profileRoutes } from "./routes/profile";
 import { roleRoutes } from "./routes/roles";
+import { signalRoutes } from "./routes/signals";
 import { taskRoutes } from "./routes/tasks";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Offline nodes send up to 1,000 signals at once; their batches get more room. */
+export const MAX_BATCH_BODY_BYTES = 16 * 1024 * 1024;
 const PUBLIC_PATHS = new Set(["/v1/openapi.json", "/v1/auth/login"]);
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>();
 
   app.use("*", requestLog);
-  app.use(
-    "/v1/*",
+  const limit = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => problemResponse(c, new DomainError("payload_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`)),
-    }),
-  );
+      maxSize,
+      onError: (c) => problemResponse(c, new DomainError("payload_too_large", `this request body is limited to ${maxSize} bytes`)),
+    });
+  const [small, large] = [limit(MAX_BODY_BYTES), limit(MAX_BATCH_BODY_BYTES)];
+  app.use("/v1/*", (c, next) => (c.req.path.endsWith("/signals/batch") ? large(c, next) : small(c, next)));
   app.use("/v1/*", requireBodyType);
   app.use("/v1/*", d1Session);
   app.use("/v1/*", async (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : authenticate(c, next)));
@@ -49,6 +52,7 @@ export function createApp() {
   app.route("/", taskRoutes);
   app.route("/", auditRoutes);
   app.route("/", profileRoutes);
+  app.route("/", signalRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/v1/openapi.json", {

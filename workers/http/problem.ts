@@ -7,7 +7,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
-import { DomainError, type ErrorCode, type FieldProblem } from "../../core/errors";
+import { DomainError, problemsFromZod, type ErrorCode, type FieldProblem } from "../../core/errors";
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   bad_request: 400,
@@ -50,12 +50,7 @@ export interface ProblemBody {
   request_id?: string;
 }
 
-export function zodProblems(error: ZodError, prefix: string[] = []): FieldProblem[] {
-  return error.issues.map((issue) => ({
-    path: [...prefix, ...issue.path.map(String)].join("."),
-    message: issue.message,
-  }));
-}
+export const zodProblems = problemsFromZod;
 
 export function toDomainError(err: unknown): DomainError {
   if (err instanceof DomainError) return err;

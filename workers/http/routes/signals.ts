@@ -1,0 +1,131 @@
+/**
+ * Signals from the API and from offline nodes. Bodies are parsed here, not by
+ * the zod middleware: the idempotency key must be looked up before
+ * validation (a replay is a duplicate even if it would not validate today),
+ * and in a batch one bad item must not reject the others.
+ */
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { DomainError, type DomainErrorData } from "../../../core/errors";
+import { SignalInput } from "../../../core/model";
+import type { AppEnv } from "../../env";
+import { stubOf, unwrap } from "../org-client";
+import { ERRORS, OrgParam, SECURITY, json, router } from "../openapi";
+
+export const MAX_BATCH = 1_000;
+
+const SignalResult = z.object({
+  signal_id: z.string(),
+  case: z.record(z.string(), z.unknown()).nullable(),
+  tasks: z.array(z.record(z.string(), z.unknown())),
+  matched_rules: z.array(z.string()),
+  duplicate: z.boolean(),
+});
+
+const BatchResult = z.object({
+  results: z.array(
+    z.object({
+      index: z.number().int(),
+      status: z.enum(["created", "duplicate", "rejected"]),
+      signal_id: z.string().optional(),
+      case_id: z.string().optional(),
+      error: z.object({ code: z.string(), detail: z.string(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() }).optional(),
+    }),
+  ),
+});
+
+type Item = { raw: unknown } | { error: DomainErrorData };
+
+async function parseJson(c: Context<AppEnv>): Promise<unknown> {
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new DomainError("bad_request", "the body is not valid JSON");
+  }
+}
+
+/** NDJSON: one signal per line; a line that is not JSON becomes a rejected item of its own. */
+function parseNdjson(text: string): Item[] {
+  return text
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== "")
+    .map((line, i) => {
+      try {
+        return { raw: JSON.parse(line) as unknown };
+      } catch {
+        return { error: { code: "bad_request" as const, message: `line ${i + 1} is not JSON`, errors: [{ path: `${i}`, message: "not JSON" }] } };
+      }
+    });
+}
+
+async function batchItems(c: Context<AppEnv>): Promise<Item[]> {
+  if (/ndjson/i.test(c.req.header("content-type") ?? "")) return parseNdjson(await c.req.text());
+  const body = await parseJson(c);
+  const signals = body && typeof body === "object" ? (body as { signals?: unknown }).signals : undefined;
+  if (!Array.isArray(signals)) {
+    throw new DomainError("validation", "send { \"signals\": [ … ] }", [{ path: "signals", message: "must be an array of signals" }]);
+  }
+  return signals.map((raw) => ({ raw }));
+}
+
+export const signalRoutes = router();
+
+signalRoutes.openAPIRegistry.registerPath({
+  method: "post",
+  path: "/v1/orgs/{org}/signals",
+  tags: ["Signals"],
+  summary: "Ingest one signal; it is routed by the profile's flow rules",
+  security: SECURITY,
+  request: { params: OrgParam, body: { required: true, content: { "application/json": { schema: SignalInput } } } },
+  responses: { 201: json(SignalResult, "Routed"), 200: json(SignalResult, "A replay of an idempotency key: the first result"), ...ERRORS },
+});
+
+signalRoutes.openAPIRegistry.registerPath({
+  method: "post",
+  path: "/v1/orgs/{org}/signals/batch",
+  tags: ["Signals"],
+  summary: `Ingest up to ${MAX_BATCH} signals (JSON { signals: [...] } or NDJSON), applied in occurred_at order`,
+  security: SECURITY,
+  request: {
+    params: OrgParam,
+    body: {
+      required: true,
+      content: {
+        "application/json": { schema: z.object({ signals: z.array(SignalInput).max(MAX_BATCH) }) },
+        "application/x-ndjson": { schema: z.string() },
+      },
+    },
+  },
+  responses: { 200: json(BatchResult, "One result per item, in request order"), ...ERRORS },
+});
+
+signalRoutes.post("/v1/orgs/:org/signals", async (c) => {
+  const raw = await parseJson(c);
+  const [result] = unwrap(c, await stubOf(c).ingestSignals(c.get("actor"), [raw], "api"));
+  if (!result) throw new DomainError("internal", "no result");
+  if (!result.ok) throw DomainError.fromData(result.error);
+  return c.json(result.outcome, result.outcome.duplicate ? 200 : 201);
+});
+
+signalRoutes.post("/v1/orgs/:org/signals/batch", async (c) => {
+  const items = await batchItems(c);
+  if (items.length > MAX_BATCH) {
+    throw new DomainError("validation", `a batch holds at most ${MAX_BATCH} signals`, [{ path: "signals", message: `${items.length} signals` }]);
+  }
+  const valid = items.flatMap((item, index) => ("raw" in item ? [{ index, raw: item.raw }] : []));
+  const outcomes = unwrap(c, await stubOf(c).ingestSignals(c.get("actor"), valid.map((v) => v.raw), "offline"));
+  const byIndex = new Map(valid.map((v, i) => [v.index, outcomes[i]]));
+  const results = items.map((item, index) => {
+    const r = byIndex.get(index);
+    const error = "error" in item ? item.error : r && !r.ok ? r.error : null;
+    if (error) return { index, status: "rejected" as const, error: { code: error.code, detail: error.message, ...(error.errors ? { errors: error.errors } : {}) } };
+    const outcome = r && r.ok ? r.outcome : null;
+    return {
+      index,
+      status: outcome?.duplicate ? ("duplicate" as const) : ("created" as const),
+      ...(outcome ? { signal_id: outcome.signal_id, ...(outcome.case ? { case_id: outcome.case.case_id } : {}) } : {}),
+    };
+  });
+  return c.json({ results }, 200);
+});
