@@ -52,8 +52,10 @@ export class OrgObject extends DurableObject<Env> {
   private flushing: Promise<void> | null = null;
   /** D1 bookmark after our latest write: readers pass it back to see at least this state. */
   private bookmark: string | null = null;
-  /** Test hook: simulated D1 latency, to prove correctness does not rest on D1 being fast. */
+  /** Fault injection for tests: simulated D1 latency, to prove correctness does not rest on D1 being fast. */
   sinkDelayMs = 0;
+  /** Fault injection for tests: the alarm throws after handling this many timers (then is retried). */
+  failAlarmAfterTimers: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -166,7 +168,12 @@ export class OrgObject extends DurableObject<Env> {
     if (profile) {
       const now = Date.now();
       const due = this.store.dueTimers(now, TIMERS_PER_ALARM);
+      let handled = 0;
       for (const timer of due) {
+        if (this.failAlarmAfterTimers !== null && handled++ >= this.failAlarmAfterTimers) {
+          this.failAlarmAfterTimers = null;
+          throw new Error("injected alarm failure");
+        }
         const ctx = this.context(SYSTEM_ACTOR, profile, new Date(now));
         // One transaction per timer: a failure halfway leaves the handled ones done and this one due.
         this.ctx.storage.transactionSync(() => {
