@@ -23,6 +23,8 @@ export const Case = z.object({
   title: z.string(),
   description: z.string().nullable(),
   label: z.string(),
+  /** The label the case was routed to before any escalation: who could see it then still sees it. */
+  origin_label: z.string().nullable().optional(),
   status: CaseStatus,
   severity: Severity,
   reactivity_time: z.string(),
@@ -49,6 +51,7 @@ export const Task = z.object({
   subtype: z.string().nullable(),
   status: TaskStatus,
   label: z.string(),
+  origin_label: z.string().nullable().optional(),
   owner_role_id: z.string().nullable(),
   owner_role: z.string().nullable(),
   severity: Severity,
@@ -86,6 +89,7 @@ export const Org = z.object({
   slug: z.string(),
   name: z.string(),
   profile: z.string(),
+  privacy: z.enum(["open", "need_to_know"]),
   created_at: Timestamp,
 });
 export type Org = z.infer<typeof Org>;

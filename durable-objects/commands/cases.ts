@@ -6,6 +6,7 @@ import { DomainError, notFound } from "../../core/errors";
 import { requireLabel } from "../../core/labels";
 import { applyCaseAggregate, transitionCase } from "../../core/machines";
 import type { Case, CaseCreate, CasePatch, Location } from "../../core/model";
+import { canAct, canSee, type Guarded } from "../../core/privacy/visibility";
 import { reactivityDeadline } from "../../core/scheduling/escalation";
 import { iso, type CommandContext } from "./context";
 import { armEscalation } from "./reactivity";
@@ -29,6 +30,7 @@ export function createCase(ctx: CommandContext, input: CaseCreate): Case {
     title: input.title,
     description: input.description ?? null,
     label,
+    origin_label: label,
     status: "open",
     severity,
     reactivity_time,
@@ -57,8 +59,24 @@ export function loadCase(ctx: CommandContext, caseId: string): Case {
   return c;
 }
 
+/**
+ * Loads a record on behalf of the actor: one they may not see does not exist
+ * for them (404); one they see but may not act on is 403.
+ */
+export function guard<T extends Guarded>(ctx: CommandContext, item: T | null, what: string, need: "see" | "act"): T {
+  if (!item || !canSee(ctx.actor, item, ctx.profile.privacy)) throw notFound(what);
+  if (need === "act" && !canAct(ctx.actor, item)) {
+    throw new DomainError("forbidden", `acting on this ${what} needs a position matching its label`);
+  }
+  return item;
+}
+
+export function loadCaseFor(ctx: CommandContext, caseId: string, need: "see" | "act"): Case {
+  return guard(ctx, ctx.store.getCase(caseId), "case", need);
+}
+
 export function patchCase(ctx: CommandContext, caseId: string, patch: CasePatch, ifMatch: number | null): Case {
-  const before = loadCase(ctx, caseId);
+  const before = loadCaseFor(ctx, caseId, "act");
   if (ifMatch !== null && ifMatch !== before.version) {
     throw new DomainError("version_conflict", `case is at version ${before.version}, not ${ifMatch}`, [
       { path: "If-Match", message: `current version is ${before.version}` },
@@ -71,7 +89,8 @@ export function patchCase(ctx: CommandContext, caseId: string, patch: CasePatch,
   let next: Case = { ...before };
   if (patch.title !== undefined) next.title = patch.title;
   if (patch.description !== undefined) next.description = patch.description;
-  if (patch.label !== undefined) next.label = patch.label;
+  // A person re-routing the case starts a new scope; escalation never changes the origin.
+  if (patch.label !== undefined) next.label = next.origin_label = patch.label;
   if (patch.tags !== undefined) next.tags = patch.tags;
   if (patch.metadata !== undefined) next.metadata = patch.metadata;
   if (patch.location !== undefined) next.location = toLocation(patch.location);

@@ -148,6 +148,8 @@ export function setProfile(ctx: CommandContext, profile: Profile, yaml: string):
   ctx.store.setMeta("profile", profile);
   ctx.store.setMeta("profile_yaml", yaml);
   syncRoles(ctx.store, profile.roles);
+  const org = ctx.store.org();
+  if (org) ctx.store.enqueue({ kind: "org_settings", row: { org_id: org.org_id, profile: profile.name, privacy: profile.privacy } });
   if (before) {
     ctx.store.audit(auditEvent(ctx, "profile.updated", "profile", profile.name, { name: { from: before.name, to: profile.name } }), null);
   }

@@ -10,7 +10,7 @@ import { emptyPatternState, groupKeyOf, matchesPattern, recordAndCheck, renderPa
 import { durationMs } from "../../core/scheduling/duration";
 import { auditEvent, createCase } from "./cases";
 import type { CommandContext } from "./context";
-import { createTask } from "./tasks";
+import { addTask } from "./tasks";
 
 interface Observed {
   candidate: PatternCandidate;
@@ -65,7 +65,7 @@ function openPatternCase(ctx: CommandContext, rule: PatternRule, group: string, 
     metadata: { pattern_rule: rule.id, group, count: n },
   });
   for (const t of action.tasks) {
-    createTask(patternCtx, created.case_id, {
+    addTask(patternCtx, created, {
       title: t.title,
       ...(t.type ? { type: t.type } : {}),
       ...(t.subtype ? { subtype: t.subtype } : {}),

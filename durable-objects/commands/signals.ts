@@ -8,11 +8,12 @@
 import { DomainError, problemsFromZod } from "../../core/errors";
 import { evaluateSignal, type NormalizedSignal } from "../../core/flow-rules";
 import { requireLabel } from "../../core/labels";
+import { canSee } from "../../core/privacy/visibility";
 import { SignalInput, type Case, type Task } from "../../core/model";
 import { auditEvent, createCase, loadCase, roleNames } from "./cases";
 import { iso, type CommandContext } from "./context";
 import { observePatterns } from "./patterns";
-import { createTask } from "./tasks";
+import { addTask } from "./tasks";
 
 export interface SignalOutcome {
   signal_id: string;
@@ -34,7 +35,7 @@ export function idempotencyKeyOf(raw: unknown): string | null {
 export function findDuplicate(ctx: CommandContext, raw: unknown): SignalOutcome | null {
   const key = idempotencyKeyOf(raw);
   const first = key ? ctx.store.signalByIdempotencyKey<SignalOutcome>(key) : null;
-  return first ? { ...first, duplicate: true } : null;
+  return first ? visibleTo(ctx, { ...first, duplicate: true }) : null;
 }
 
 export function ingestSignal(ctx: CommandContext, raw: unknown, defaultSource: SignalInput["source"] = "api"): SignalOutcome {
@@ -83,7 +84,7 @@ export function ingestSignal(ctx: CommandContext, raw: unknown, defaultSource: S
     if (decision.dedupe_key) ctx.store.setDedupe(decision.dedupe_key, theCase.case_id);
     for (const t of decision.tasks) {
       tasks.push(
-        createTask(ctx, theCase.case_id, {
+        addTask(ctx, theCase, {
           title: t.title,
           type: t.type,
           subtype: t.subtype,
@@ -135,7 +136,16 @@ export function ingestSignal(ctx: CommandContext, raw: unknown, defaultSource: S
     theCase.case_id,
   );
   observePatterns(ctx, { signal, case: joined ? null : theCase, tasks });
-  return outcome;
+  return visibleTo(ctx, outcome);
+}
+
+/** A reporter learns only what they may see: a joined case of another team stays hidden. */
+export function visibleTo(ctx: CommandContext, outcome: SignalOutcome): SignalOutcome {
+  const privacy = ctx.profile.privacy;
+  if (!outcome.case || canSee(ctx.actor, outcome.case, privacy)) {
+    return { ...outcome, tasks: outcome.tasks.filter((t) => canSee(ctx.actor, t, privacy)) };
+  }
+  return { ...outcome, case: null, tasks: [] };
 }
 
 /** Batches are applied in `occurred_at` order so offline sites replay history as it happened. */

@@ -5,9 +5,9 @@
 import { DomainError, notFound } from "../../core/errors";
 import { requireLabel } from "../../core/labels";
 import { transitionTask } from "../../core/machines";
-import type { Role, Task, TaskCreate, TaskTransition } from "../../core/model";
+import type { Case, Role, Task, TaskCreate, TaskTransition } from "../../core/model";
 import { reactivityDeadline } from "../../core/scheduling/escalation";
-import { auditEvent, loadCase, reaggregateCase, roleNames } from "./cases";
+import { auditEvent, guard, loadCase, loadCaseFor, reaggregateCase, roleNames } from "./cases";
 import { iso, type CommandContext } from "./context";
 import { armEscalation } from "./reactivity";
 
@@ -33,8 +33,14 @@ export function resolveOwnerRole(ctx: CommandContext, input: { owner_role?: stri
   return null;
 }
 
+/** A person adding work: they must be allowed to act on the case. */
 export function createTask(ctx: CommandContext, caseId: string, input: TaskCreate): Task {
-  const c = loadCase(ctx, caseId);
+  return addTask(ctx, loadCaseFor(ctx, caseId, "act"), input);
+}
+
+/** Work spawned by the organization's own rules (flow and pattern rules) on a case it just routed. */
+export function addTask(ctx: CommandContext, c: Case, input: TaskCreate): Task {
+  const caseId = c.case_id;
   if (c.status === "closed") {
     throw new DomainError("invalid_transition", "a closed case takes no new tasks", [{ path: "case_id", message: "case is closed" }]);
   }
@@ -52,6 +58,7 @@ export function createTask(ctx: CommandContext, caseId: string, input: TaskCreat
     subtype: input.subtype ?? null,
     status: "pending",
     label,
+    origin_label: label,
     owner_role_id: owner?.role_id ?? null,
     owner_role: owner?.name ?? null,
     severity,
@@ -79,7 +86,7 @@ export function loadTask(ctx: CommandContext, taskId: string): Task {
 }
 
 export function moveTask(ctx: CommandContext, taskId: string, input: TaskTransition): Task {
-  const before = loadTask(ctx, taskId);
+  const before = guard(ctx, ctx.store.getTask(taskId), "task", "act");
   if (input.expected_version !== undefined && input.expected_version !== before.version) {
     throw new DomainError("version_conflict", `task is at version ${before.version}, not ${input.expected_version}`, [
       { path: "expected_version", message: `current version is ${before.version}` },

@@ -4,7 +4,7 @@
  * version is newer, append-only rows are inserted once. A batch replayed after
  * a crash between the D1 write and the outbox acknowledgement changes nothing.
  */
-import { getTableColumns, sql, type SQL } from "drizzle-orm";
+import { eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import * as schema from "../../workers/db/schema";
@@ -65,6 +65,8 @@ export async function writeToD1(db: D1Database | D1DatabaseSession, items: Outbo
           });
       case "role":
         return d.insert(schema.roles).values(item.row).onConflictDoUpdate({ target: schema.roles.role_id, set: SETS.role });
+      case "org_settings":
+        return d.update(schema.orgs).set({ profile: item.row.profile, privacy: item.row.privacy }).where(eq(schema.orgs.org_id, item.row.org_id));
       case "signal":
         return d.insert(schema.signals).values(item.row).onConflictDoNothing();
       case "audit":

@@ -10,4 +10,5 @@ export type OutboxItem =
   | { kind: "role"; row: typeof roles.$inferInsert }
   | { kind: "user"; row: typeof users.$inferInsert }
   | { kind: "token"; row: typeof tokens.$inferInsert }
-  | { kind: "notification"; row: typeof notifications.$inferInsert };
+  | { kind: "notification"; row: typeof notifications.$inferInsert }
+  | { kind: "org_settings"; row: { org_id: string; profile: string; privacy: "open" | "need_to_know" } };

@@ -4,7 +4,7 @@
  */
 import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { AuditEvent, Case, CaseStatus, Role, Severity, Task, TaskStatus } from "../../core/model";
-import { page } from "./pagination";
+import { encodeCursor, page } from "./pagination";
 import type { ReadDb } from "./read-db";
 import { rowToAudit, rowToCase, rowToTask } from "./rows";
 import { audit_events, cases, roles, signals, tasks } from "./schema";
@@ -14,18 +14,60 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
+/** For callers that see everything (admins, open organizations). */
+const everything = () => true;
+
+/** Rows examined per request at most; a sparse view answers a short page with a cursor to go on. */
+const MAX_SCAN = 2_000;
+
+/**
+ * Keyset scan with a visibility filter. Items the caller may not see are
+ * skipped before they are counted, so pages and counts never reveal them;
+ * the cursor is the last row examined, so nothing is served twice.
+ */
+async function scan<R extends { seq: number }, T>(
+  fetch: (before: number | null, n: number) => Promise<R[]>,
+  map: (row: R) => T,
+  visible: (item: T) => boolean,
+  limit: number,
+  before: number | null,
+): Promise<Page<T>> {
+  const batch = Math.min(500, Math.max(limit + 1, 50));
+  const items: T[] = [];
+  let cursor = before;
+  let scanned = 0;
+  for (;;) {
+    const rows = await fetch(cursor, batch);
+    for (const row of rows) {
+      if (items.length === limit) return { items, next_cursor: cursor === null ? null : encodeCursor(cursor) };
+      cursor = row.seq;
+      scanned += 1;
+      const item = map(row);
+      if (visible(item)) items.push(item);
+    }
+    if (rows.length < batch) return { items, next_cursor: null };
+    if (scanned >= MAX_SCAN) return { items, next_cursor: cursor === null ? null : encodeCursor(cursor) };
+  }
+}
+
 export async function listCases(
   db: ReadDb,
   orgId: string,
   f: { status?: CaseStatus; label?: string; severity?: Severity; limit: number; before: number | null },
+  visible: (c: Case) => boolean = everything,
 ): Promise<Page<Case>> {
   const where: SQL[] = [eq(cases.org_id, orgId)];
   if (f.status) where.push(eq(cases.status, f.status));
   if (f.label) where.push(eq(cases.label, f.label));
   if (f.severity) where.push(eq(cases.severity, f.severity));
-  if (f.before !== null) where.push(lt(cases.seq, f.before));
-  const rows = await db.select().from(cases).where(and(...where)).orderBy(desc(cases.seq)).limit(f.limit + 1);
-  return page(rows, f.limit, rowToCase);
+  const fetch = (before: number | null, n: number) =>
+    db
+      .select()
+      .from(cases)
+      .where(and(...where, ...(before === null ? [] : [lt(cases.seq, before)])))
+      .orderBy(desc(cases.seq))
+      .limit(n);
+  return scan(fetch, rowToCase, visible, f.limit, f.before);
 }
 
 export async function getCase(db: ReadDb, orgId: string, caseId: string): Promise<Case | null> {
@@ -46,14 +88,20 @@ export async function listTasks(
   db: ReadDb,
   orgId: string,
   f: { status?: TaskStatus; label?: string; case_id?: string; limit: number; before: number | null },
+  visible: (t: Task) => boolean = everything,
 ): Promise<Page<Task>> {
   const where: SQL[] = [eq(tasks.org_id, orgId)];
   if (f.status) where.push(eq(tasks.status, f.status));
   if (f.label) where.push(eq(tasks.label, f.label));
   if (f.case_id) where.push(eq(tasks.case_id, f.case_id));
-  if (f.before !== null) where.push(lt(tasks.seq, f.before));
-  const rows = await db.select().from(tasks).where(and(...where)).orderBy(desc(tasks.seq)).limit(f.limit + 1);
-  return page(rows, f.limit, rowToTask);
+  const fetch = (before: number | null, n: number) =>
+    db
+      .select()
+      .from(tasks)
+      .where(and(...where, ...(before === null ? [] : [lt(tasks.seq, before)])))
+      .orderBy(desc(tasks.seq))
+      .limit(n);
+  return scan(fetch, rowToTask, visible, f.limit, f.before);
 }
 
 export async function getTask(db: ReadDb, orgId: string, taskId: string): Promise<Task | null> {

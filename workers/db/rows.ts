@@ -13,7 +13,7 @@ export type AuditRow = typeof audit_events.$inferSelect;
 
 export function caseToRow(org_id: string, seq: number, c: Case): CaseRow {
   const { location, ...rest } = c;
-  return { ...rest, org_id, seq, site: location.site, area: location.area };
+  return { ...rest, origin_label: c.origin_label ?? null, org_id, seq, site: location.site, area: location.area };
 }
 
 export function rowToCase(r: CaseRow): Case {
@@ -22,7 +22,7 @@ export function rowToCase(r: CaseRow): Case {
 }
 
 export function taskToRow(org_id: string, seq: number, t: Task, location: Case["location"]): TaskRow {
-  return { ...t, org_id, seq, site: location.site, area: location.area };
+  return { ...t, origin_label: t.origin_label ?? null, org_id, seq, site: location.site, area: location.area };
 }
 
 export function rowToTask(r: TaskRow): Task {

@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { AuditEvent } from "../../../core/model";
 import { decodeCursor, Limit } from "../../db/pagination";
 import { listAudit } from "../../db/queries";
+import { requireOrgAdmin } from "../auth";
 import { ERRORS, OrgParam, SECURITY, json, router } from "../openapi";
 
 const list = createRoute({
@@ -10,7 +11,8 @@ const list = createRoute({
   security: SECURITY,
   method: "get",
   path: "/v1/orgs/{org}/audit",
-  summary: "Audit events, newest first",
+  summary: "Audit events, newest first (org admin)",
+  middleware: [requireOrgAdmin] as const,
   request: {
     params: OrgParam,
     query: z.object({ entity_id: z.string().max(100).optional(), limit: Limit, cursor: z.string().max(100).optional() }).strict(),

@@ -1,10 +1,11 @@
 /** Cases: create, list, read with tasks, timeline and patch. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { DomainError, notFound } from "../../../core/errors";
+import { DomainError } from "../../../core/errors";
 import { Case, CaseCreate, CasePatch, CaseStatus, CaseWithTasks, Severity } from "../../../core/model";
 import { decodeCursor, Limit } from "../../db/pagination";
 import { caseTimeline, getCase, listCases, tasksOfCase } from "../../db/queries";
 import { stubOf, unwrap } from "../org-client";
+import { seen, visibleTo } from "../visibility";
 import { CONFLICT, ERRORS, OrgParam, SECURITY, json, jsonBody, router } from "../openapi";
 
 const CaseParams = OrgParam.extend({ case_id: z.string().min(1).max(100).openapi({ param: { name: "case_id", in: "path" } }) });
@@ -98,20 +99,20 @@ export const caseRoutes = router()
   .openapi(list, async (c) => {
     const q = c.req.valid("query");
     const { cursor, ...filters } = q;
-    return c.json(await listCases(c.get("db"), c.get("org").org_id, { ...filters, before: decodeCursor(cursor) }), 200);
+    return c.json(await listCases(c.get("db"), c.get("org").org_id, { ...filters, before: decodeCursor(cursor) }, visibleTo(c)), 200);
   })
   .openapi(read, async (c) => {
     const { case_id } = c.req.valid("param");
     const orgId = c.get("org").org_id;
-    const found = await getCase(c.get("db"), orgId, case_id);
-    if (!found) throw notFound("case");
+    const found = seen(c, await getCase(c.get("db"), orgId, case_id), "case");
     c.header("etag", `"${found.version}"`);
-    return c.json({ ...found, tasks: await tasksOfCase(c.get("db"), orgId, case_id) }, 200);
+    const tasks = (await tasksOfCase(c.get("db"), orgId, case_id)).filter(visibleTo(c));
+    return c.json({ ...found, tasks }, 200);
   })
   .openapi(timeline, async (c) => {
     const { case_id } = c.req.valid("param");
     const orgId = c.get("org").org_id;
-    if (!(await getCase(c.get("db"), orgId, case_id))) throw notFound("case");
+    seen(c, await getCase(c.get("db"), orgId, case_id), "case");
     return c.json({ items: await caseTimeline(c.get("db"), orgId, case_id) }, 200);
   })
   .openapi(patch, async (c) => {

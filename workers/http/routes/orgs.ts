@@ -51,6 +51,7 @@ export const orgRoutes = router()
       slug: body.slug,
       name: body.name,
       profile: body.profile_yaml ? profile.name : (body.profile ?? DEFAULT_PROFILE),
+      privacy: profile.privacy,
       created_at: new Date().toISOString(),
     };
     const db = drizzle(c.env.DB);

@@ -1,10 +1,10 @@
 /** Tasks: create on a case, list, read, and move through the state machine. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { notFound } from "../../../core/errors";
 import { Task, TaskCreate, TaskStatus, TaskTransition } from "../../../core/model";
 import { decodeCursor, Limit } from "../../db/pagination";
 import { getTask, listTasks } from "../../db/queries";
 import { stubOf, unwrap } from "../org-client";
+import { seen, visibleTo } from "../visibility";
 import { CONFLICT, ERRORS, OrgParam, SECURITY, json, jsonBody, router } from "../openapi";
 
 const id = (name: string) => z.string().min(1).max(100).openapi({ param: { name, in: "path" } });
@@ -69,11 +69,10 @@ export const taskRoutes = router()
   })
   .openapi(list, async (c) => {
     const { cursor, ...filters } = c.req.valid("query");
-    return c.json(await listTasks(c.get("db"), c.get("org").org_id, { ...filters, before: decodeCursor(cursor) }), 200);
+    return c.json(await listTasks(c.get("db"), c.get("org").org_id, { ...filters, before: decodeCursor(cursor) }, visibleTo(c)), 200);
   })
   .openapi(read, async (c) => {
-    const found = await getTask(c.get("db"), c.get("org").org_id, c.req.valid("param").task_id);
-    if (!found) throw notFound("task");
+    const found = seen(c, await getTask(c.get("db"), c.get("org").org_id, c.req.valid("param").task_id), "task");
     c.header("etag", `"${found.version}"`);
     return c.json(found, 200);
   })

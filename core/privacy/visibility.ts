@@ -1,0 +1,89 @@
+/**
+ * Who may see and who may act on a case or task. Under `open` privacy every
+ * member sees everything; under `need_to_know` a position sees an item when
+ * its role covers the item's horizontal role at the item's level or above
+ * (a 101 team lead sees the 1001 items of their team; staff do not see 11
+ * items). Visibility is judged at the item's origin label, the label it was
+ * routed to before any escalation: escalation moves the BASE up and must
+ * widen the audience, never narrow it. Broadcast labels (10/100/1000) reach
+ * everyone at or below their level. Acting (transitions, patches) always
+ * needs a matching position, an owning role or admin rights.
+ */
+import { isBroadcastBase, levelRank, parseLabel, roleCovers } from "../labels";
+
+export interface Viewer {
+  admin: boolean;
+  user_id: string | null;
+  positions: ReadonlyArray<{ level: number; role: string }>;
+}
+
+export interface Guarded {
+  label: string;
+  origin_label?: string | null;
+  owner_role?: string | null;
+  created_by?: string | null;
+}
+
+export type Privacy = "open" | "need_to_know";
+
+interface Scope {
+  role: string;
+  rank: number;
+  broadcast: boolean;
+}
+
+function scopeOf(label: string): Scope | null {
+  const parsed = parseLabel(label);
+  if (!parsed.ok) return null;
+  return { role: parsed.label.role, rank: levelRank(parsed.label.base), broadcast: isBroadcastBase(parsed.label.base) };
+}
+
+/** The widest scope an item has had: its origin label, whose BASE is never above the current one. */
+function widestScope(item: Guarded): Scope | null {
+  const current = scopeOf(item.label);
+  const origin = item.origin_label ? scopeOf(item.origin_label) : null;
+  if (!origin) return current;
+  if (!current) return origin;
+  return origin.rank >= current.rank ? origin : current;
+}
+
+function positionMatches(scope: Scope, position: { level: number; role: string }): boolean {
+  let rank: number;
+  try {
+    rank = levelRank(position.level);
+  } catch {
+    return false;
+  }
+  return roleCovers(position.role, scope.role) && rank <= scope.rank;
+}
+
+function ownsIt(viewer: Viewer, item: Guarded): boolean {
+  const owner = item.owner_role;
+  return !!owner && viewer.positions.some((p) => roleCovers(p.role, owner));
+}
+
+/** May the viewer act on the item (transition it, change it, add work to it)? */
+export function canAct(viewer: Viewer, item: Guarded): boolean {
+  if (viewer.admin) return true;
+  const scope = widestScope(item);
+  if (scope && viewer.positions.some((p) => positionMatches(scope, p))) return true;
+  return ownsIt(viewer, item);
+}
+
+/** May the viewer know the item exists? */
+export function canSee(viewer: Viewer, item: Guarded, privacy: Privacy): boolean {
+  if (viewer.admin || privacy === "open") return true;
+  if (canAct(viewer, item)) return true;
+  if (item.created_by && viewer.user_id && item.created_by === viewer.user_id) return true;
+  const scope = widestScope(item);
+  if (scope?.broadcast) {
+    return viewer.positions.some((p) => {
+      try {
+        return levelRank(p.level) >= scope.rank;
+      } catch {
+        return false;
+      }
+    });
+  }
+  return false;
+}
