@@ -9,7 +9,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { DomainError, fail, isDomainError, type Result } from "../core/errors";
 import type { DomainErrorData } from "../core/errors";
-import type { Case, CaseCreate, CasePatch, Role, SignalSource, Task, TaskCreate, TaskTransition } from "../core/model";
+import type { Case, CaseCreate, CasePatch, Person, PersonCreate, PersonPatch, Role, SignalSource, Task, TaskCreate, TaskTransition } from "../core/model";
+import { LOGIN_WINDOW_MS, loginVerdict } from "../core/security/login-throttle";
 import type { Profile } from "../core/profiles";
 import { createCase, patchCase } from "./commands/cases";
 import type { Actor, CommandContext } from "./commands/context";
@@ -22,9 +23,12 @@ import {
   revokeToken,
   setProfile,
   type InitArgs,
+  updateUser,
   type TokenDraft,
+  type UserChange,
   type UserDraft,
 } from "./commands/org";
+import { createPerson, patchPerson } from "./commands/persons";
 import { observePatterns } from "./commands/patterns";
 import { batchOrder, ingestSignal, type SignalOutcome } from "./commands/signals";
 import { createTask, moveTask } from "./commands/tasks";
@@ -123,6 +127,35 @@ export class OrgObject extends DurableObject<Env> {
 
   createUser(actor: Actor, draft: UserDraft): Promise<Result<PublicUser>> {
     return this.command(actor, (ctx) => publicUser(createUser(ctx, draft)));
+  }
+
+  updateUser(actor: Actor, userId: string, change: UserChange): Promise<Result<PublicUser>> {
+    return this.command(actor, (ctx) => publicUser(updateUser(ctx, userId, change)));
+  }
+
+  createPerson(actor: Actor, input: PersonCreate): Promise<Result<Person>> {
+    return this.command(actor, (ctx) => createPerson(ctx, input));
+  }
+
+  patchPerson(actor: Actor, personId: string, patch: PersonPatch): Promise<Result<Person>> {
+    return this.command(actor, (ctx) => patchPerson(ctx, personId, patch));
+  }
+
+  /** Refuses a login attempt while too many recent ones failed (per email). */
+  loginGate(email: string): Result<null> {
+    const now = Date.now();
+    const verdict = loginVerdict(this.store.loginFailuresSince(email, now - LOGIN_WINDOW_MS), now);
+    if (verdict.allowed) return { ok: true, value: null };
+    return fail(new DomainError("rate_limited", "too many failed logins; try again later", [], verdict.retryAfterSeconds));
+  }
+
+  loginFailed(email: string): void {
+    const now = Date.now();
+    this.store.recordLoginFailure(email, now, now - LOGIN_WINDOW_MS);
+  }
+
+  loginSucceeded(email: string): void {
+    this.store.clearLoginFailures(email);
   }
 
   createToken(actor: Actor, draft: TokenDraft): Promise<Result<PublicToken>> {

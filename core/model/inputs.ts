@@ -98,3 +98,38 @@ export const OrgCreate = z
   .strict()
   .refine((o) => !(o.profile && o.profile_yaml), { message: "give profile or profile_yaml, not both", path: ["profile_yaml"] });
 export type OrgCreate = z.infer<typeof OrgCreate>;
+
+export const PersonCreate = z
+  .object({
+    display_name: Text(200),
+    kind: Text(64).nullable().optional(),
+    external_ref: Text(200).nullable().optional(),
+    attributes: Metadata.optional(),
+  })
+  .strict();
+export type PersonCreate = z.infer<typeof PersonCreate>;
+
+export const PersonPatch = PersonCreate.partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, { message: "at least one field to change" });
+export type PersonPatch = z.infer<typeof PersonPatch>;
+
+export const Position = z
+  .object({
+    level: z.union([z.literal(1), z.literal(11), z.literal(101), z.literal(1001)]),
+    role: z.string().min(1).max(200),
+  })
+  .strict();
+export type Position = z.infer<typeof Position>;
+
+export const UserPatch = z
+  .object({
+    display_name: Text(200).optional(),
+    positions: z.array(Position).max(20).optional(),
+    admin: z.boolean().optional(),
+    active: z.boolean().optional(),
+    password: z.string().min(8).max(200).optional(),
+  })
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, { message: "at least one field to change" });
+export type UserPatch = z.infer<typeof UserPatch>;

@@ -93,3 +93,16 @@ export const Org = z.object({
   created_at: Timestamp,
 });
 export type Org = z.infer<typeof Org>;
+
+/** A subject of cases (student, patient, employee) who may never log in. */
+export const Person = z.object({
+  person_id: Uuid,
+  display_name: z.string(),
+  kind: z.string().nullable(),
+  external_ref: z.string().nullable(),
+  attributes: Metadata,
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  version: z.number().int().min(1),
+});
+export type Person = z.infer<typeof Person>;

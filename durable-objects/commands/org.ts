@@ -75,6 +75,45 @@ export function createUser(ctx: CommandContext, draft: UserDraft): StoredUser {
   return user;
 }
 
+export interface UserChange {
+  display_name?: string;
+  positions?: Position[];
+  admin?: boolean;
+  active?: boolean;
+  password_hash?: string;
+}
+
+/** Changing a user; deactivating one revokes every token it holds at once. */
+export function updateUser(ctx: CommandContext, userId: string, change: UserChange): StoredUser {
+  const before = ctx.store.getUser(userId);
+  if (!before) throw notFound("user");
+  if (change.positions) checkPositions(ctx, change.positions);
+  const next: StoredUser = {
+    ...before,
+    ...(change.display_name !== undefined ? { display_name: change.display_name } : {}),
+    ...(change.positions !== undefined ? { positions: change.positions } : {}),
+    ...(change.admin !== undefined ? { admin: change.admin } : {}),
+    ...(change.active !== undefined ? { active: change.active } : {}),
+    ...(change.password_hash !== undefined ? { password_hash: change.password_hash } : {}),
+    updated_at: iso(ctx.now),
+    version: before.version + 1,
+  };
+  ctx.store.putUser(next);
+  const changes: Record<string, unknown> = {};
+  for (const key of ["display_name", "positions", "admin", "active"] as const) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(next[key])) changes[key] = { from: before[key], to: next[key] };
+  }
+  if (change.password_hash !== undefined) changes.password = "changed";
+  ctx.store.audit(auditEvent(ctx, "user.updated", "user", userId, changes), null);
+  // Tokens carry the holder's rights: a deactivated user or changed rights end the old tokens.
+  if (change.active === false || change.positions !== undefined || change.admin !== undefined) {
+    for (const token of ctx.store.allTokens()) {
+      if (token.user_id === userId && !token.revoked_at) revokeToken(ctx, token.token_id);
+    }
+  }
+  return next;
+}
+
 export interface TokenDraft {
   token_hash: string;
   kind: "api" | "session";

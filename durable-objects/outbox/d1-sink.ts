@@ -23,6 +23,7 @@ const SETS = {
   case: excludedSet(schema.cases),
   task: excludedSet(schema.tasks),
   user: excludedSet(schema.users),
+  person: excludedSet(schema.persons),
   token: excludedSet(schema.tokens),
   notification: excludedSet(schema.notifications),
   role: excludedSet(schema.roles),
@@ -49,6 +50,11 @@ export async function writeToD1(db: D1Database | D1DatabaseSession, items: Outbo
           .insert(schema.users)
           .values(item.row)
           .onConflictDoUpdate({ target: schema.users.user_id, set: SETS.user, setWhere: sql`excluded.version > ${schema.users.version}` });
+      case "person":
+        return d
+          .insert(schema.persons)
+          .values(item.row)
+          .onConflictDoUpdate({ target: schema.persons.person_id, set: SETS.person, setWhere: sql`excluded.version > ${schema.persons.version}` });
       case "token":
         return d
           .insert(schema.tokens)

@@ -1,5 +1,5 @@
 /** What the outbox carries to D1: one full row per change, keyed by its table. */
-import type { audit_events, notifications, roles, signals, tokens, users } from "../../workers/db/schema";
+import type { audit_events, notifications, persons, roles, signals, tokens, users } from "../../workers/db/schema";
 import type { CaseRow, TaskRow } from "../../workers/db/rows";
 
 export type OutboxItem =
@@ -9,6 +9,7 @@ export type OutboxItem =
   | { kind: "audit"; row: typeof audit_events.$inferInsert }
   | { kind: "role"; row: typeof roles.$inferInsert }
   | { kind: "user"; row: typeof users.$inferInsert }
+  | { kind: "person"; row: typeof persons.$inferInsert }
   | { kind: "token"; row: typeof tokens.$inferInsert }
   | { kind: "notification"; row: typeof notifications.$inferInsert }
   | { kind: "org_settings"; row: { org_id: string; profile: string; privacy: "open" | "need_to_know" } };

@@ -23,6 +23,9 @@ const STEPS: string[] = [
    CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, payload TEXT NOT NULL);`,
   `CREATE TABLE pattern_state (rule_id TEXT NOT NULL, group_key TEXT NOT NULL, state TEXT NOT NULL,
                                PRIMARY KEY (rule_id, group_key));`,
+  `CREATE TABLE persons (person_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, data TEXT NOT NULL);
+   CREATE TABLE login_failures (email TEXT NOT NULL, at INTEGER NOT NULL);
+   CREATE INDEX login_failures_email ON login_failures (email, at);`,
 ];
 
 export function migrate(sql: SqlStorage): void {

@@ -4,7 +4,7 @@
  * record writes, audit events, outbox rows and timers commit together or not
  * at all, and no other request can interleave halfway through.
  */
-import type { AuditEvent, Case, Role, Task } from "../../core/model";
+import type { AuditEvent, Case, Person, Role, Task } from "../../core/model";
 import type { Timer } from "../../core/scheduling/timers";
 import type { OutboxItem } from "../outbox/outbox-item";
 import { caseToRow, taskToRow } from "../../workers/db/rows";
@@ -242,6 +242,50 @@ export class OrgStore {
       JSON.stringify(t),
     );
     this.enqueue({ kind: "token", row: { ...t, org_id: this.orgId() } });
+  }
+
+  allTokens(): StoredToken[] {
+    return this.sql
+      .exec<{ data: string }>("SELECT data FROM tokens")
+      .toArray()
+      .map((r) => JSON.parse(r.data) as StoredToken);
+  }
+
+  // --- persons ---------------------------------------------------------------
+
+  getPerson(personId: string): Person | null {
+    const row = this.sql.exec<{ data: string }>("SELECT data FROM persons WHERE person_id = ?", personId).toArray()[0];
+    return row ? (JSON.parse(row.data) as Person) : null;
+  }
+
+  putPerson(p: Person): void {
+    const existing = this.sql.exec<{ seq: number }>("SELECT seq FROM persons WHERE person_id = ?", p.person_id).toArray()[0];
+    const seq = existing?.seq ?? this.nextSeq();
+    this.sql.exec(
+      "INSERT INTO persons (person_id, seq, data) VALUES (?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET data = excluded.data",
+      p.person_id,
+      seq,
+      JSON.stringify(p),
+    );
+    this.enqueue({ kind: "person", row: { ...p, org_id: this.orgId(), seq } });
+  }
+
+  // --- login throttling (not audited: attempts are not changes) ----------------
+
+  loginFailuresSince(email: string, since: number): number[] {
+    return this.sql
+      .exec<{ at: number }>("SELECT at FROM login_failures WHERE email = ? AND at > ? ORDER BY at", email, since)
+      .toArray()
+      .map((r) => r.at);
+  }
+
+  recordLoginFailure(email: string, at: number, keepSince: number): void {
+    this.sql.exec("DELETE FROM login_failures WHERE at <= ?", keepSince);
+    this.sql.exec("INSERT INTO login_failures (email, at) VALUES (?, ?)", email, at);
+  }
+
+  clearLoginFailures(email: string): void {
+    this.sql.exec("DELETE FROM login_failures WHERE email = ?", email);
   }
 
   // --- audit ---------------------------------------------------------------

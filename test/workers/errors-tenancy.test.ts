@@ -132,6 +132,11 @@ describe("errors", () => {
     const given = await api("GET", "/v1/nothing", { token: o.token, headers: { "x-request-id": "client-req-000123" } });
     expect(given.headers.get("x-request-id")).toBe("client-req-000123");
     expect(given.body.request_id).toBe("client-req-000123");
+    const unauth = await api("GET", `/v1/orgs/${o.slug}/cases`, { token: null });
+    expect(unauth.headers.get("x-request-id")).toBe(unauth.body.request_id);
+    const tooBig = await api("POST", `/v1/orgs/${o.slug}/cases`, { token: o.token, raw: "z".repeat(MIB + 1) });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.headers.get("x-request-id")).toBe(tooBig.body.request_id);
   });
 
   it("puts x-request-id on successful responses of every kind", async () => {

@@ -318,6 +318,18 @@ describe("case status aggregates its tasks", () => {
     expect(read.version).toBe(3);
   });
 
+  it("a closed case stays closed, at its version, while its tasks move", async () => {
+    const c = await newCase(o.slug, o.token);
+    const a = await newTask(o.slug, o.token, c.case_id);
+    const closed = await api("PATCH", `/v1/orgs/${o.slug}/cases/${c.case_id}`, { token: o.token, body: { status: "closed" } });
+    expect(closed.body.status).toBe("closed");
+    await transition(o.slug, o.token, a.task_id, { to: "in_progress" });
+    await transition(o.slug, o.token, a.task_id, { to: "completed" });
+    const read = await getCase(o, c.case_id);
+    expect(read.status).toBe("closed");
+    expect(read.version).toBe(closed.body.version);
+  });
+
   it("the case read with tasks agrees with the task records", async () => {
     const c = await newCase(o.slug, o.token);
     const a = await newTask(o.slug, o.token, c.case_id);

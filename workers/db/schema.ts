@@ -99,6 +99,7 @@ const caseColumns = {
 
 export const cases = sqliteTable("cases", caseColumns, (t) => [
   uniqueIndex("cases_org_seq").on(t.org_id, t.seq),
+  index("cases_org_person_seq").on(t.org_id, t.person_id, t.seq),
   index("cases_org_status_seq").on(t.org_id, t.status, t.seq),
   index("cases_org_label_seq").on(t.org_id, t.label, t.seq),
   index("cases_org_severity_seq").on(t.org_id, t.severity, t.seq),
@@ -138,6 +139,24 @@ export const tasks = sqliteTable(
     index("tasks_org_label_seq").on(t.org_id, t.label, t.seq),
     index("tasks_org_case_seq").on(t.org_id, t.case_id, t.seq),
   ],
+);
+
+/** Subjects of cases (students, patients, employees) who may never log in. */
+export const persons = sqliteTable(
+  "persons",
+  {
+    person_id: text("person_id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    seq: integer("seq").notNull(),
+    display_name: text("display_name").notNull(),
+    kind: text("kind"),
+    external_ref: text("external_ref"),
+    attributes: text("attributes", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    created_at: text("created_at").notNull(),
+    updated_at: text("updated_at").notNull(),
+    version: integer("version").notNull(),
+  },
+  (t) => [uniqueIndex("persons_org_seq").on(t.org_id, t.seq), index("persons_org_ref").on(t.org_id, t.external_ref)],
 );
 
 export const signals = sqliteTable(
@@ -214,4 +233,4 @@ export const notifications = sqliteTable(
   ],
 );
 
-export const schema = { orgs, roles, users, tokens, cases, tasks, signals, audit_events, notifications };
+export const schema = { orgs, roles, users, tokens, persons, cases, tasks, signals, audit_events, notifications };

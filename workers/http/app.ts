@@ -17,6 +17,7 @@ import { caseRoutes } from "./routes/cases";
 import { healthRoutes } from "./routes/health";
 import { orgRoutes } from "./routes/orgs";
 import { peopleRoutes } from "./routes/people";
+import { personRoutes } from "./routes/persons";
 import { profileRoutes } from "./routes/profile";
 import { roleRoutes } from "./routes/roles";
 import { signalRoutes } from "./routes/signals";
@@ -53,6 +54,7 @@ export function createApp() {
   app.route("/", auditRoutes);
   app.route("/", profileRoutes);
   app.route("/", signalRoutes);
+  app.route("/", personRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/v1/openapi.json", {

@@ -1,21 +1,17 @@
 /** Users of an organization, API tokens and login. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
-import { DomainError } from "../../../core/errors";
+import { and, desc, eq, lt } from "drizzle-orm";
+import { DomainError, notFound } from "../../../core/errors";
+import { Position, UserPatch } from "../../../core/model";
 import { hashPassword, hashToken, newToken, verifyPassword } from "../../../core/security/secrets";
 import { orgs, users } from "../../db/schema";
-import { requireOrgAdmin } from "../auth";
+import { decodeCursor, Limit, page } from "../../db/pagination";
+import { isOrgAdmin, requireOrgAdmin } from "../auth";
 import { orgObject, stubOf, unwrap } from "../org-client";
 import { CONFLICT, ERRORS, OrgParam, SECURITY, json, jsonBody, router } from "../openapi";
 
 const SESSION_HOURS = 12;
 
-const Position = z
-  .object({
-    level: z.union([z.literal(1), z.literal(11), z.literal(101), z.literal(1001)]),
-    role: z.string().min(1).max(200),
-  })
-  .strict();
 
 const UserCreate = z
   .object({
@@ -76,6 +72,56 @@ const revokeToken = createRoute({
   responses: { 204: { description: "Revoked" }, ...ERRORS },
 });
 
+const UserParams = OrgParam.extend({ user_id: z.string().min(1).max(100).openapi({ param: { name: "user_id", in: "path" } }) });
+
+const listUsers = createRoute({
+  tags: ["People"],
+  security: SECURITY,
+  method: "get",
+  path: "/v1/orgs/{org}/users",
+  summary: "List users, newest first (org admin)",
+  middleware: [requireOrgAdmin] as const,
+  request: { params: OrgParam, query: z.object({ limit: Limit, cursor: z.string().max(100).optional() }).strict() },
+  responses: { 200: json(z.object({ items: z.array(User), next_cursor: z.string().nullable() }), "A page of users"), ...ERRORS },
+});
+
+const readUser = createRoute({
+  tags: ["People"],
+  security: SECURITY,
+  method: "get",
+  path: "/v1/orgs/{org}/users/{user_id}",
+  summary: "Read a user (org admin, or the user)",
+  request: { params: UserParams },
+  responses: { 200: json(User, "The user"), ...ERRORS },
+});
+
+const patchUser = createRoute({
+  tags: ["People"],
+  security: SECURITY,
+  method: "patch",
+  path: "/v1/orgs/{org}/users/{user_id}",
+  summary: "Change a user (org admin); active: false deactivates and revokes the user's tokens",
+  middleware: [requireOrgAdmin] as const,
+  request: { params: UserParams, body: jsonBody(UserPatch) },
+  responses: { 200: json(User, "The user"), ...ERRORS },
+});
+
+const deactivateUser = createRoute({
+  tags: ["People"],
+  security: SECURITY,
+  method: "delete",
+  path: "/v1/orgs/{org}/users/{user_id}",
+  summary: "Deactivate a user and revoke its tokens (org admin); the record stays for the audit trail",
+  middleware: [requireOrgAdmin] as const,
+  request: { params: UserParams },
+  responses: { 204: { description: "Deactivated" }, ...ERRORS },
+});
+
+const toUser = (row: typeof users.$inferSelect) => {
+  const { org_id: _o, seq: _s, password_hash: _p, ...rest } = row;
+  return rest;
+};
+
 const login = createRoute({
   tags: ["People"],
   method: "post",
@@ -122,22 +168,58 @@ export const peopleRoutes = router()
     unwrap(c, await stubOf(c).revokeToken(c.get("actor"), c.req.valid("param").token_id));
     return c.body(null, 204);
   })
+  .openapi(listUsers, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    const before = decodeCursor(cursor);
+    const rows = await c
+      .get("db")
+      .select()
+      .from(users)
+      .where(and(eq(users.org_id, c.get("org").org_id), ...(before === null ? [] : [lt(users.seq, before)])))
+      .orderBy(desc(users.seq))
+      .limit(limit + 1);
+    return c.json(page(rows, limit, toUser), 200);
+  })
+  .openapi(readUser, async (c) => {
+    const { user_id } = c.req.valid("param");
+    const caller = c.get("caller");
+    const self = caller.kind === "member" && caller.user_id === user_id;
+    if (!isOrgAdmin(c) && !self) throw notFound("user");
+    const row = await c.get("db").select().from(users).where(and(eq(users.org_id, c.get("org").org_id), eq(users.user_id, user_id))).get();
+    if (!row) throw notFound("user");
+    return c.json(toUser(row), 200);
+  })
+  .openapi(patchUser, async (c) => {
+    const { user_id } = c.req.valid("param");
+    const { password, ...rest } = c.req.valid("json");
+    const change = { ...rest, ...(password ? { password_hash: await hashPassword(password) } : {}) };
+    return c.json(unwrap(c, await stubOf(c).updateUser(c.get("actor"), user_id, change)), 200);
+  })
+  .openapi(deactivateUser, async (c) => {
+    unwrap(c, await stubOf(c).updateUser(c.get("actor"), c.req.valid("param").user_id, { active: false }));
+    return c.body(null, 204);
+  })
   .openapi(login, async (c) => {
     const body = c.req.valid("json");
     const denied = new DomainError("unauthorized", "wrong organization, email or password");
     const db = c.get("db");
+    const email = body.email.toLowerCase();
     const org = await db.select().from(orgs).where(eq(orgs.slug, body.org)).get();
-    const user = org
-      ? await db.select().from(users).where(and(eq(users.org_id, org.org_id), eq(users.email, body.email.toLowerCase()))).get()
-      : undefined;
+    const object = org ? orgObject(c.env, org.org_id) : null;
+    if (object) unwrap(c, await object.loginGate(email));
+    const user = org ? await db.select().from(users).where(and(eq(users.org_id, org.org_id), eq(users.email, email))).get() : undefined;
     // The hash is computed even for unknown users, so timing does not tell them apart.
     const valid = await verifyPassword(body.password, user?.password_hash ?? null);
-    if (!org || !user || !user.active || !valid) throw denied;
+    if (!org || !object || !user || !user.active || !valid) {
+      if (object) await object.loginFailed(email);
+      throw denied;
+    }
+    await object.loginSucceeded(email);
     const token = newToken();
     const expires_at = new Date(Date.now() + SESSION_HOURS * 3_600_000).toISOString();
     unwrap(
       c,
-      await orgObject(c.env, org.org_id).createToken(
+      await object.createToken(
         { ref: `user:${user.user_id}`, user_id: user.user_id, admin: user.admin, positions: user.positions },
         {
           token_hash: await hashToken(token),
