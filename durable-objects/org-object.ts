@@ -6,16 +6,20 @@
  * it. D1 is the queryable copy, fed from the outbox by a coalesced flush that
  * a command awaits (bounded) so clients can read their own writes.
  */
+import { EmailMessage } from "cloudflare:email";
 import { DurableObject } from "cloudflare:workers";
 import { DomainError, fail, isDomainError, type Result } from "../core/errors";
 import type { DomainErrorData } from "../core/errors";
 import type { Case, CaseCreate, CasePatch, Person, PersonCreate, PersonPatch, Role, SignalSource, Task, TaskCreate, TaskTransition } from "../core/model";
 import { LOGIN_WINDOW_MS, loginVerdict } from "../core/security/login-throttle";
 import type { Profile } from "../core/profiles";
+import type { Timer } from "../core/scheduling/timers";
 import { createCase, patchCase } from "./commands/cases";
 import type { Actor, CommandContext } from "./commands/context";
 import { SYSTEM_ACTOR } from "./commands/context";
-import { fireEscalationTimer } from "./commands/escalation";
+import { deliver, type DeliveryEnv } from "./commands/deliver";
+import { fireEscalationTimer, fireStaleTimer } from "./commands/escalation";
+import { plainTextMessage } from "./commands/mime";
 import {
   createToken,
   createUser,
@@ -199,24 +203,50 @@ export class OrgObject extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const profile = this.profile();
     if (profile) {
-      const now = Date.now();
-      const due = this.store.dueTimers(now, TIMERS_PER_ALARM);
+      const now = new Date();
+      const due = this.store.dueTimers(now.getTime(), TIMERS_PER_ALARM);
       let handled = 0;
+      const deliveries: Timer[] = [];
       for (const timer of due) {
+        if (timer.kind === "delivery") {
+          deliveries.push(timer);
+          continue;
+        }
         if (this.failAlarmAfterTimers !== null && handled++ >= this.failAlarmAfterTimers) {
           this.failAlarmAfterTimers = null;
           throw new Error("injected alarm failure");
         }
-        const ctx = this.context(SYSTEM_ACTOR, profile, new Date(now));
+        const ctx = this.context(SYSTEM_ACTOR, profile, now);
         // One transaction per timer: a failure halfway leaves the handled ones done and this one due.
         this.ctx.storage.transactionSync(() => {
           if (timer.kind === "escalation") fireEscalationTimer(ctx, timer);
+          else if (timer.kind === "stale") fireStaleTimer(ctx, timer);
           else this.store.deleteTimer(timer.timer_id);
         });
       }
+      // Network sends run side by side; each outcome is recorded in its own transaction.
+      const env = this.deliveryEnv();
+      const records = await Promise.all(deliveries.map((t) => deliver(this.store, t, profile, env, now)));
+      for (const record of records) this.ctx.storage.transactionSync(record);
     }
     await this.flushAll();
     await this.armAlarm();
+  }
+
+  private deliveryEnv(): DeliveryEnv {
+    const vars = this.env as unknown as Record<string, unknown>;
+    const domain = this.env.ORGO_EMAIL_DOMAIN;
+    const mailer = this.env.MAILER;
+    return {
+      secret: (name) => (typeof vars[name] === "string" ? (vars[name] as string) : undefined),
+      sendEmail:
+        this.env.ORGO_EMAIL_DELIVERY === "send_email"
+          ? async (to, subject, text) => {
+              const from = `notifications@${domain}`;
+              await mailer.send(new EmailMessage(from, to, plainTextMessage(from, to, subject, text, domain)));
+            }
+          : null,
+    };
   }
 
   // --- machinery -----------------------------------------------------------------

@@ -9,6 +9,7 @@ import type { Case, CaseCreate, CasePatch, Location } from "../../core/model";
 import { canAct, canSee, type Guarded } from "../../core/privacy/visibility";
 import { reactivityDeadline } from "../../core/scheduling/escalation";
 import { iso, type CommandContext } from "./context";
+import { notify } from "./notify";
 import { armEscalation } from "./reactivity";
 
 export function toLocation(input: { site?: string | null; area?: string | null } | undefined): Location {
@@ -50,6 +51,11 @@ export function createCase(ctx: CommandContext, input: CaseCreate): Case {
   ctx.store.putCase(c, ctx.store.nextSeq());
   ctx.store.audit(auditEvent(ctx, "case.created", "case", c.case_id, { case: c }), c.case_id);
   armEscalation(ctx.store, "case", c.case_id, 0, c.reactivity_deadline);
+  notify(
+    ctx,
+    { on: ctx.actor.ref === "pattern" ? "pattern_alert" : "new_case", severity: c.severity, label: c.label, owner_role: null },
+    { entity_type: "case", entity_id: c.case_id, case_id: c.case_id, title: c.title },
+  );
   return c;
 }
 

@@ -5,12 +5,15 @@
  * timer was armed for with the item's current level, so a timer replayed after
  * its step already happened does nothing.
  */
+import { durationMs } from "../../core/scheduling/duration";
 import { planEscalation } from "../../core/scheduling/escalation";
 import type { Timer } from "../../core/scheduling/timers";
 import { timerId } from "../../core/scheduling/timers";
 import { auditEvent, raiseCaseLevel } from "./cases";
 import { iso, type CommandContext } from "./context";
 import { notify } from "./notify";
+
+const ownerOf = (item: object): string | null => ("owner_role" in item ? (item.owner_role as string | null) : null);
 
 export type EscalationOutcome = "escalated" | "notified_top" | "skipped";
 
@@ -39,11 +42,12 @@ export function fireEscalationTimer(ctx: CommandContext, timer: Timer): Escalati
 
   if (plan.kind === "notify_top") {
     rearm(item.escalation_level, plan.nextDeadline);
-    notify(ctx, "escalation_repeat", timer.entity_type, timer.entity_id, caseId, item.label, item.severity, {
-      title: item.title,
-      label: item.label,
-      escalation_level: item.escalation_level,
-    });
+    notify(
+      ctx,
+      { on: "escalation", severity: item.severity, label: item.label, owner_role: ownerOf(item) },
+      { entity_type: timer.entity_type, entity_id: timer.entity_id, case_id: caseId, title: item.title },
+      { repeat_at_top: true, escalation_level: item.escalation_level },
+    );
     return "notified_top";
   }
 
@@ -69,11 +73,37 @@ export function fireEscalationTimer(ctx: CommandContext, timer: Timer): Escalati
   ctx.store.audit(auditEvent(ctx, `${timer.entity_type}.escalated`, timer.entity_type, timer.entity_id, changes), caseId);
   rearm(plan.nextLevel, plan.nextDeadline);
   if (isTask) raiseCaseLevel(ctx, caseId, plan.nextLevel);
-  notify(ctx, "escalation", timer.entity_type, timer.entity_id, caseId, plan.nextLabel, item.severity, {
-    title: item.title,
-    from_label: item.label,
-    label: plan.nextLabel,
-    escalation_level: plan.nextLevel,
-  });
+  notify(
+    ctx,
+    { on: "escalation", severity: item.severity, label: plan.nextLabel, owner_role: ownerOf(item), previous_labels: [item.label] },
+    { entity_type: timer.entity_type, entity_id: timer.entity_id, case_id: caseId, title: item.title },
+    { from_label: item.label, escalation_level: plan.nextLevel },
+  );
   return "escalated";
+}
+
+/**
+ * An item in progress with no update for the profile's `stale_after`
+ * reminds its owner (step 0), then, still silent, the level above (step 1).
+ * Any change to the task re-arms the reminder from scratch.
+ */
+export function fireStaleTimer(ctx: CommandContext, timer: Timer): void {
+  ctx.store.deleteTimer(timer.timer_id);
+  const staleAfter = ctx.profile.escalation.stale_after;
+  const task = ctx.store.getTask(timer.entity_id);
+  if (!task || task.status !== "in_progress" || !staleAfter) return;
+  // The timer was armed for this quiet period; an update since then re-armed another one.
+  if (Date.parse(task.updated_at) + durationMs(staleAfter) > ctx.now.getTime()) return;
+  notify(
+    ctx,
+    { on: "stale", severity: task.severity, label: task.label, owner_role: task.owner_role, stale_step: timer.step },
+    { entity_type: "task", entity_id: task.task_id, case_id: task.case_id, title: task.title },
+    { stale_since: task.updated_at, reminder: timer.step + 1 },
+  );
+  ctx.store.audit(auditEvent(ctx, "task.stale_reminder", "task", task.task_id, { reminder: timer.step + 1 }), task.case_id);
+  if (timer.step === 0) armStale(ctx, task.task_id, 1, ctx.now.getTime() + durationMs(staleAfter));
+}
+
+export function armStale(ctx: CommandContext, taskId: string, step: number, dueAt: number): void {
+  ctx.store.setTimer({ timer_id: timerId("stale", taskId, step), kind: "stale", entity_type: "task", entity_id: taskId, due_at: dueAt, step });
 }

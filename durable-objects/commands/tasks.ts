@@ -6,9 +6,12 @@ import { DomainError, notFound } from "../../core/errors";
 import { requireLabel } from "../../core/labels";
 import { transitionTask } from "../../core/machines";
 import type { Case, Role, Task, TaskCreate, TaskTransition } from "../../core/model";
+import { durationMs } from "../../core/scheduling/duration";
 import { reactivityDeadline } from "../../core/scheduling/escalation";
 import { auditEvent, guard, loadCase, loadCaseFor, reaggregateCase, roleNames } from "./cases";
 import { iso, type CommandContext } from "./context";
+import { armStale } from "./escalation";
+import { notify } from "./notify";
 import { armEscalation } from "./reactivity";
 
 export function resolveOwnerRole(ctx: CommandContext, input: { owner_role?: string | undefined; owner_role_id?: string | undefined }, label: string): Role | null {
@@ -75,6 +78,13 @@ export function addTask(ctx: CommandContext, c: Case, input: TaskCreate): Task {
   ctx.store.putTask(task, c.location, ctx.store.nextSeq());
   ctx.store.audit(auditEvent(ctx, "task.created", "task", task.task_id, { task }), caseId);
   armEscalation(ctx.store, "task", task.task_id, 0, task.reactivity_deadline);
+  if (task.owner_role) {
+    notify(
+      ctx,
+      { on: "assignment", severity: task.severity, label: task.label, owner_role: task.owner_role },
+      { entity_type: "task", entity_id: task.task_id, case_id: caseId, title: task.title },
+    );
+  }
   reaggregateCase(ctx, caseId);
   return task;
 }
@@ -94,6 +104,10 @@ export function moveTask(ctx: CommandContext, taskId: string, input: TaskTransit
   }
   const { next, effects } = transitionTask(before, input.to, iso(ctx.now));
   for (const effect of effects) if (effect.type === "timers_dropped") ctx.store.dropTimers(taskId);
+  // Work in progress gets a fresh quiet-period reminder; finished work needs none.
+  ctx.store.dropTimers(taskId, "stale");
+  const staleAfter = ctx.profile.escalation.stale_after;
+  if (next.status === "in_progress" && staleAfter) armStale(ctx, taskId, 0, ctx.now.getTime() + durationMs(staleAfter));
   const c = loadCase(ctx, before.case_id);
   ctx.store.putTask(next, c.location);
   const changes: Record<string, unknown> = { status: { from: before.status, to: next.status } };

@@ -8,6 +8,7 @@ import type { AuditEvent, Case, Person, Role, Task } from "../../core/model";
 import type { Timer } from "../../core/scheduling/timers";
 import type { OutboxItem } from "../outbox/outbox-item";
 import { caseToRow, taskToRow } from "../../workers/db/rows";
+import type { notifications } from "../../workers/db/schema";
 
 export interface OrgMeta {
   org_id: string;
@@ -42,6 +43,8 @@ export interface StoredToken {
   created_at: string;
   version: number;
 }
+
+export type Delivery = typeof notifications.$inferInsert & { org_id: string; seq: number; version: number; attempts: number };
 
 export class OrgStore {
   constructor(private readonly sql: SqlStorage) {}
@@ -242,6 +245,35 @@ export class OrgStore {
       JSON.stringify(t),
     );
     this.enqueue({ kind: "token", row: { ...t, org_id: this.orgId() } });
+  }
+
+  activeUsers(): StoredUser[] {
+    return this.sql
+      .exec<{ data: string }>("SELECT data FROM users")
+      .toArray()
+      .map((r) => JSON.parse(r.data) as StoredUser)
+      .filter((u) => u.active);
+  }
+
+  // --- notifications (the object keeps those still to deliver) ----------------
+
+  putDelivery(row: Delivery): void {
+    this.sql.exec(
+      "INSERT INTO deliveries (notification_id, data) VALUES (?, ?) ON CONFLICT (notification_id) DO UPDATE SET data = excluded.data",
+      row.notification_id,
+      JSON.stringify(row),
+    );
+    this.enqueue({ kind: "notification", row });
+  }
+
+  getDelivery(id: string): Delivery | null {
+    const row = this.sql.exec<{ data: string }>("SELECT data FROM deliveries WHERE notification_id = ?", id).toArray()[0];
+    return row ? (JSON.parse(row.data) as Delivery) : null;
+  }
+
+  /** Delivered or dead-lettered notifications leave the object; D1 keeps their record. */
+  dropDelivery(id: string): void {
+    this.sql.exec("DELETE FROM deliveries WHERE notification_id = ?", id);
   }
 
   allTokens(): StoredToken[] {

@@ -25,7 +25,7 @@ const MAX_SCAN = 2_000;
  * skipped before they are counted, so pages and counts never reveal them;
  * the cursor is the last row examined, so nothing is served twice.
  */
-async function scan<R extends { seq: number }, T>(
+export async function scan<R extends { seq: number }, T>(
   fetch: (before: number | null, n: number) => Promise<R[]>,
   map: (row: R) => T,
   visible: (item: T) => boolean,

@@ -230,6 +230,7 @@ export const notifications = sqliteTable(
   (t) => [
     uniqueIndex("notifications_org_seq").on(t.org_id, t.seq),
     index("notifications_org_recipient_seq").on(t.org_id, t.recipient, t.seq),
+    index("notifications_org_channel_seq").on(t.org_id, t.channel, t.seq),
   ],
 );
 

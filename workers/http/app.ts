@@ -15,6 +15,7 @@ import { problemResponse } from "./problem";
 import { auditRoutes } from "./routes/audit";
 import { caseRoutes } from "./routes/cases";
 import { healthRoutes } from "./routes/health";
+import { notificationRoutes } from "./routes/notifications";
 import { orgRoutes } from "./routes/orgs";
 import { peopleRoutes } from "./routes/people";
 import { personRoutes } from "./routes/persons";
@@ -55,6 +56,7 @@ export function createApp() {
   app.route("/", profileRoutes);
   app.route("/", signalRoutes);
   app.route("/", personRoutes);
+  app.route("/", notificationRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/v1/openapi.json", {

@@ -1,0 +1,1 @@
+CREATE INDEX `notifications_org_channel_seq` ON `notifications` (`org_id`,`channel`,`seq`);

@@ -1,0 +1,100 @@
+/**
+ * Delivers one queued notification (webhook POST or email) and records the
+ * outcome. Sending happens outside any transaction (it awaits the network);
+ * the record is updated afterwards in one transaction. A failed attempt is
+ * retried with exponential backoff by the object's alarm and dead-lettered
+ * after the channel's max_attempts; receivers deduplicate by the event id
+ * header, since a crash between sending and recording resends.
+ */
+import type { Profile } from "../../core/profiles";
+import { durationMs } from "../../core/scheduling/duration";
+import { timerId, type Timer } from "../../core/scheduling/timers";
+import type { Delivery, OrgStore } from "../store/org-store";
+
+export const SIGNATURE_HEADER = "x-orgo-signature";
+const TIMEOUT_MS = 10_000;
+const EMAIL_MAX_ATTEMPTS = 5;
+
+export interface DeliveryEnv {
+  secret(name: string): string | undefined;
+  sendEmail: ((to: string, subject: string, text: string) => Promise<void>) | null;
+}
+
+async function hmacHex(secret: string, text: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const sig = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(text));
+  return [...new Uint8Array(sig)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA-256 of "<t>.<body>">`: the timestamp binds the signature against replays. */
+export async function signWebhook(secret: string, body: string, unixSeconds: number): Promise<string> {
+  return `t=${unixSeconds},v1=${await hmacHex(secret, `${unixSeconds}.${body}`)}`;
+}
+
+async function attempt(d: Delivery, profile: Profile, orgSlug: string, env: DeliveryEnv, now: Date): Promise<{ ok: boolean; detail: string; status?: string }> {
+  try {
+    if (d.channel === "webhook") {
+      const hook = profile.notifications.channels.webhook;
+      const body = JSON.stringify({ id: d.notification_id, event: d.event, at: d.at, org: orgSlug, data: d.payload });
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        "user-agent": "Orgo-Webhooks/1",
+        "x-orgo-event-id": d.notification_id,
+        "x-orgo-event": d.event,
+      };
+      const secret = hook?.secret_name ? env.secret(hook.secret_name) : undefined;
+      if (secret) headers[SIGNATURE_HEADER] = await signWebhook(secret, body, Math.floor(now.getTime() / 1000));
+      const res = await fetch(d.recipient, { method: "POST", headers, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      await res.body?.cancel();
+      return { ok: res.ok, detail: `HTTP ${res.status}` };
+    }
+    if (d.channel === "email") {
+      if (!env.sendEmail) return { ok: true, detail: "kept in the local outbox", status: "outbox" };
+      const subject = `[Orgo] ${String(d.payload.event)}: ${String(d.payload.title ?? "")}`.slice(0, 200);
+      await env.sendEmail(d.recipient, subject, JSON.stringify(d.payload, null, 2));
+      return { ok: true, detail: "sent" };
+    }
+    return { ok: true, detail: "nothing to send" };
+  } catch (e) {
+    return { ok: false, detail: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Sends, then returns the function that records the outcome (to run inside a transaction). */
+export async function deliver(
+  store: OrgStore,
+  timer: Timer,
+  profile: Profile,
+  env: DeliveryEnv,
+  now: Date,
+): Promise<() => void> {
+  const d = store.getDelivery(timer.entity_id);
+  if (!d) return () => store.deleteTimer(timer.timer_id);
+  const org = store.org();
+  const result = await attempt(d, profile, org?.slug ?? "", env, now);
+  return () => {
+    // Another alarm run may have handled it meanwhile: act only on the attempt we made.
+    const current = store.getDelivery(d.notification_id);
+    if (!current || current.attempts !== d.attempts) return;
+    store.deleteTimer(timer.timer_id);
+    const attempts = d.attempts + 1;
+    const hook = profile.notifications.channels.webhook;
+    const max = d.channel === "webhook" ? (hook?.max_attempts ?? 8) : EMAIL_MAX_ATTEMPTS;
+    const payload = { ...d.payload, last_result: result.detail };
+    if (result.ok || attempts >= max) {
+      store.putDelivery({ ...d, attempts, payload, status: result.ok ? (result.status ?? "delivered") : "dead", version: d.version + 1 });
+      store.dropDelivery(d.notification_id);
+      return;
+    }
+    const backoff = durationMs(hook?.initial_backoff ?? "PT10S") * 2 ** (attempts - 1);
+    store.putDelivery({ ...d, attempts, payload, status: "retrying", version: d.version + 1 });
+    store.setTimer({
+      timer_id: timerId("delivery", d.notification_id, attempts),
+      kind: "delivery",
+      entity_type: "notification",
+      entity_id: d.notification_id,
+      due_at: now.getTime() + backoff,
+      step: attempts,
+    });
+  };
+}
