@@ -23,6 +23,9 @@ export default defineConfig({
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "d1-migrations")),
                 ORGO_ADMIN_TOKEN: "test-admin-token",
+                // Webhook signing keys named by the shipped profiles' and the tests' webhook channels.
+                ORGO_WEBHOOK_SECRET: "test-webhook-secret",
+                RETAIL_WEBHOOK_SECRET: "test-retail-webhook-secret",
               },
             },
           })),

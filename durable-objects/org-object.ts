@@ -14,7 +14,8 @@ import type { Case, CaseCreate, CasePatch, Person, PersonCreate, PersonPatch, Ro
 import { LOGIN_WINDOW_MS, loginVerdict } from "../core/security/login-throttle";
 import type { Profile } from "../core/profiles";
 import type { Timer } from "../core/scheduling/timers";
-import { createCase, patchCase } from "./commands/cases";
+import { auditEvent, createCase, patchCase } from "./commands/cases";
+import { cutoffs, purgeClosedCases, purgeD1Batch, RETENTION_BATCH, RETENTION_MAX_BATCHES, type RetentionCutoffs } from "./commands/retention";
 import type { Actor, CommandContext } from "./commands/context";
 import { SYSTEM_ACTOR } from "./commands/context";
 import { deliver, type DeliveryEnv } from "./commands/deliver";
@@ -50,6 +51,8 @@ const OUTBOX_RETRY_MS = 1_000;
 const TIMERS_PER_ALARM = 2_000;
 
 export type SignalItemResult = { index: number; ok: true; outcome: SignalOutcome } | { index: number; ok: false; error: DomainErrorData };
+
+export type RetentionReport = RetentionCutoffs & { closed_cases: number; audit_events: number; signal_bodies: number };
 
 export type PublicUser = Omit<StoredUser, "password_hash">;
 export type PublicToken = Omit<StoredToken, "token_hash">;
@@ -196,6 +199,31 @@ export class OrgObject extends DurableObject<Env> {
     await this.flushAll();
     await this.armAlarm();
     return { timers: this.store.timerCount(), outbox: this.store.outboxSize() };
+  }
+
+  /**
+   * Purges what the profile's retention allows, in bounded batches, and
+   * records in the audit log what it did (that record is itself subject to
+   * the next purge, after the audit retention).
+   */
+  async purge(now = new Date()): Promise<Result<RetentionReport>> {
+    const profile = this.profile();
+    const org = this.store.org();
+    if (!profile || !org) return fail(new DomainError("not_found", "organization not found"));
+    const c = cutoffs(profile, now);
+    const report: RetentionReport = { ...c, closed_cases: 0, audit_events: 0, signal_bodies: 0 };
+    for (let i = 0; i < RETENTION_MAX_BATCHES; i++) {
+      const closed = this.ctx.storage.transactionSync(() => purgeClosedCases(this.store, c.closed_cases_before));
+      const d1 = await purgeD1Batch(this.env.DB, org.org_id, c);
+      report.closed_cases += closed.length;
+      report.audit_events += d1.audit;
+      report.signal_bodies += d1.signal_bodies;
+      if (closed.length < RETENTION_BATCH && d1.audit < RETENTION_BATCH && d1.signal_bodies < RETENTION_BATCH) break;
+    }
+    return this.command(SYSTEM_ACTOR, (ctx) => {
+      ctx.store.audit(auditEvent(ctx, "retention.purged", "org", org.org_id, { ...report }), null);
+      return report;
+    });
   }
 
   // --- alarm: due timers, then the outbox --------------------------------------

@@ -10,14 +10,33 @@ import type { Bindings } from "./env";
 
 export { OrgObject } from "../durable-objects/org-object";
 
+export const RETENTION_CRON = "0 3 * * *";
+
+export async function runCron(cron: string, env: Bindings): Promise<void> {
+  const all = await drizzle(env.DB).select({ org_id: orgs.org_id, slug: orgs.slug }).from(orgs).all();
+  const results = await Promise.allSettled(
+    all.map(async (o) => {
+      const object = orgObject(env, o.org_id);
+      await object.heal();
+      if (cron === RETENTION_CRON) await object.purge();
+    }),
+  );
+  results.forEach((r, i) => {
+    if (r.status === "rejected") console.error(JSON.stringify({ msg: "cron failed for an organization", cron, org: all[i]?.slug, error: String(r.reason) }));
+  });
+}
+
 const app = createApp();
 
 export default {
   fetch: app.fetch,
 
-  /** Every run asks each organization's object to drain its outbox and re-arm its alarm, healing a lost alarm. */
-  async scheduled(_controller, env, ctx) {
-    const all = await drizzle(env.DB).select({ org_id: orgs.org_id }).from(orgs).all();
-    ctx.waitUntil(Promise.allSettled(all.map((o) => orgObject(env, o.org_id).heal())));
+  /**
+   * The daily run purges what each organization's retention allows; every
+   * run asks each organization's object to drain its outbox and re-arm its
+   * alarm, so a lost alarm heals itself.
+   */
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(runCron(controller.cron, env));
   },
 } satisfies ExportedHandler<Bindings>;

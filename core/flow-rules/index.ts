@@ -5,3 +5,5 @@
 export { evaluateSignal, templateContext, DEFAULT_SEVERITY } from "./evaluate";
 export type { NormalizedSignal, RoutingDecision, RoutedTask } from "./evaluate";
 export { FlowRule, FlowWhen, FlowThen } from "../profiles/schema";
+export { dryRun, routeWith } from "./dry-run";
+export type { DryRunReport, RecordedSignal, Routing, RoutingChange } from "./dry-run";

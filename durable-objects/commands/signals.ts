@@ -122,6 +122,10 @@ export function ingestSignal(ctx: CommandContext, raw: unknown, defaultSource: S
       received_at: receivedAt,
       case_id: theCase.case_id,
       matched_rules: decision.matched_rules,
+      routed_label: decision.case.label,
+      routed_severity: decision.case.severity,
+      routed_reactivity_time: decision.case.reactivity_time ?? ctx.profile.reactivity[decision.case.severity],
+      routed_tasks: decision.tasks.length,
     },
   });
   ctx.store.audit(

@@ -4,8 +4,9 @@
  * version is newer, append-only rows are inserted once. A batch replayed after
  * a crash between the D1 write and the outbox acknowledgement changes nothing.
  */
-import { eq, getTableColumns, sql, type SQL } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
+import { and, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import * as schema from "../../workers/db/schema";
 import type { OutboxItem } from "./outbox-item";
@@ -33,7 +34,21 @@ export async function writeToD1(db: D1Database | D1DatabaseSession, items: Outbo
   if (items.length === 0) return;
   // A session exposes prepare/batch like the database; it also yields the bookmark readers need.
   const d = drizzle(db as D1Database, { schema });
-  const statements = items.map((item) => {
+  const statements = items.flatMap((item): BatchItem<"sqlite">[] => {
+    if (item.kind === "case_deleted") {
+      const { org_id, case_id } = item.row;
+      return [
+        d.delete(schema.tasks).where(and(eq(schema.tasks.org_id, org_id), eq(schema.tasks.case_id, case_id))),
+        d.delete(schema.cases).where(and(eq(schema.cases.org_id, org_id), eq(schema.cases.case_id, case_id))),
+      ];
+    }
+    return [upsert(d, item)];
+  });
+  await d.batch(statements as unknown as Parameters<typeof d.batch>[0]);
+}
+
+function upsert(d: DrizzleD1Database<typeof schema>, item: Exclude<OutboxItem, { kind: "case_deleted" }>) {
+  {
     switch (item.kind) {
       case "case":
         return d
@@ -78,6 +93,5 @@ export async function writeToD1(db: D1Database | D1DatabaseSession, items: Outbo
       case "audit":
         return d.insert(schema.audit_events).values(item.row).onConflictDoNothing();
     }
-  });
-  await d.batch(statements as unknown as Parameters<typeof d.batch>[0]);
+  }
 }

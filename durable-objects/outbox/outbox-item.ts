@@ -12,4 +12,5 @@ export type OutboxItem =
   | { kind: "person"; row: typeof persons.$inferInsert }
   | { kind: "token"; row: typeof tokens.$inferInsert }
   | { kind: "notification"; row: typeof notifications.$inferInsert }
+  | { kind: "case_deleted"; row: { org_id: string; case_id: string } }
   | { kind: "org_settings"; row: { org_id: string; profile: string; privacy: "open" | "need_to_know" } };

@@ -26,7 +26,8 @@ const STEPS: string[] = [
   `CREATE TABLE persons (person_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, data TEXT NOT NULL);
    CREATE TABLE login_failures (email TEXT NOT NULL, at INTEGER NOT NULL);
    CREATE INDEX login_failures_email ON login_failures (email, at);`,
-  `CREATE TABLE deliveries (notification_id TEXT PRIMARY KEY, data TEXT NOT NULL);`,
+  `CREATE TABLE deliveries (notification_id TEXT PRIMARY KEY, data TEXT NOT NULL);
+   CREATE INDEX cases_status_seq ON cases (status, seq);`,
 ];
 
 export function migrate(sql: SqlStorage): void {

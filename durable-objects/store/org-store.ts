@@ -132,6 +132,27 @@ export class OrgStore {
     this.enqueue({ kind: "case", row: caseToRow(this.orgId(), s, c) });
   }
 
+  closedCasesUpdatedBefore(before: string, limit: number): string[] {
+    return this.sql
+      .exec<{ case_id: string }>(
+        "SELECT case_id FROM cases WHERE status = 'closed' AND json_extract(data, '$.updated_at') < ? ORDER BY seq LIMIT ?",
+        before,
+        limit,
+      )
+      .toArray()
+      .map((r) => r.case_id);
+  }
+
+  /** Forgets a case and its tasks here and, through the outbox, in D1. */
+  deleteCaseEverywhere(caseId: string): void {
+    for (const t of this.tasksOfCase(caseId)) this.dropTimers(t.task_id);
+    this.dropTimers(caseId);
+    this.clearDedupe(caseId);
+    this.sql.exec("DELETE FROM tasks WHERE case_id = ?", caseId);
+    this.sql.exec("DELETE FROM cases WHERE case_id = ?", caseId);
+    this.enqueue({ kind: "case_deleted", row: { org_id: this.orgId(), case_id: caseId } });
+  }
+
   getTask(taskId: string): Task | null {
     const row = this.sql.exec<{ data: string }>("SELECT data FROM tasks WHERE task_id = ?", taskId).toArray()[0];
     return row ? (JSON.parse(row.data) as Task) : null;

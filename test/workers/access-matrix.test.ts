@@ -124,8 +124,8 @@ describe("access matrix over every operation of the OpenAPI document", () => {
 
   beforeAll(async () => {
     ops = await operations();
-    a = await createOrg({ profile_yaml: "name: tenant_a\nextends: retail_ops\nprivacy: need_to_know\nsensitive_person_fields: [diagnosis]\n" });
-    b = await createOrg({ profile_yaml: "name: tenant_b\nextends: retail_ops\nprivacy: need_to_know\nsensitive_person_fields: [diagnosis]\n" });
+    a = await createOrg({ profile_yaml: "name: tenant_a\nextends: base\nprivacy: need_to_know\nsensitive_person_fields: [diagnosis]\n" });
+    b = await createOrg({ profile_yaml: "name: tenant_b\nextends: base\nprivacy: need_to_know\nsensitive_person_fields: [diagnosis]\n" });
     await addUser(a, "staff@a.example", "a-staff-password-1", [{ level: 1001, role: "Operations.Safety" }]);
     aStaffSession = await login(a.slug, "staff@a.example", "a-staff-password-1");
 

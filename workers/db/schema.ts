@@ -179,6 +179,11 @@ export const signals = sqliteTable(
     received_at: text("received_at").notNull(),
     case_id: text("case_id"),
     matched_rules: text("matched_rules", { mode: "json" }).notNull().$type<string[]>(),
+    /** How the signal was routed when it arrived: the baseline a profile dry run compares with. */
+    routed_label: text("routed_label"),
+    routed_severity: text("routed_severity"),
+    routed_reactivity_time: text("routed_reactivity_time"),
+    routed_tasks: integer("routed_tasks"),
   },
   (t) => [
     uniqueIndex("signals_org_seq").on(t.org_id, t.seq),

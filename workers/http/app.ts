@@ -14,6 +14,7 @@ import { requestLog } from "./logger";
 import { problemResponse } from "./problem";
 import { auditRoutes } from "./routes/audit";
 import { caseRoutes } from "./routes/cases";
+import { dryRunRoutes } from "./routes/dry-run";
 import { healthRoutes } from "./routes/health";
 import { notificationRoutes } from "./routes/notifications";
 import { orgRoutes } from "./routes/orgs";
@@ -54,6 +55,7 @@ export function createApp() {
   app.route("/", taskRoutes);
   app.route("/", auditRoutes);
   app.route("/", profileRoutes);
+  app.route("/", dryRunRoutes);
   app.route("/", signalRoutes);
   app.route("/", personRoutes);
   app.route("/", notificationRoutes);

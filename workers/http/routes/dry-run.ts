@@ -1,0 +1,108 @@
+/**
+ * POST /v1/orgs/{org}/profile/dry-run: how would a candidate profile have
+ * routed the organization's recent signals? Reads only; nothing is written.
+ */
+import { z } from "@hono/zod-openapi";
+import { and, desc, eq, gte } from "drizzle-orm";
+import { DomainError } from "../../../core/errors";
+import { dryRun, type RecordedSignal } from "../../../core/flow-rules";
+import { Severity, SignalSource } from "../../../core/model";
+import { IsoDuration, durationMs } from "../../../core/scheduling/duration";
+import { signals } from "../../db/schema";
+import { profileFromYaml } from "../../profile-source";
+import { requireOrgAdmin } from "../auth";
+import { ERRORS, OrgParam, SECURITY, json, router } from "../openapi";
+
+const MAX_SIGNALS = 5_000;
+const DryRunJson = z.object({ profile_yaml: z.string().min(1).max(200_000), window: IsoDuration.default("P30D") }).strict();
+
+const Routing = z.object({ label: z.string(), severity: z.string(), reactivity_time: z.string(), matched_rules: z.array(z.string()), tasks: z.number() });
+const Tally = z.object({ by_label: z.record(z.string(), z.number()), by_severity: z.record(z.string(), z.number()) });
+const Report = z.object({
+  window: z.string(),
+  since: z.string(),
+  signals: z.number(),
+  truncated: z.boolean(),
+  changed: z.number(),
+  before: Tally,
+  after: Tally,
+  changes: z.array(z.object({ signal_id: z.string(), title: z.string(), received_at: z.string(), fields: z.array(z.string()), before: Routing, after: Routing })),
+});
+
+export const dryRunRoutes = router();
+
+dryRunRoutes.openAPIRegistry.registerPath({
+  method: "post",
+  path: "/v1/orgs/{org}/profile/dry-run",
+  tags: ["Profiles"],
+  summary: "Replay recent signals through a candidate profile and report how routing would change (org admin; writes nothing)",
+  security: SECURITY,
+  request: {
+    params: OrgParam,
+    query: z.object({ window: z.string().optional() }),
+    body: { required: true, content: { "application/yaml": { schema: z.string() }, "application/json": { schema: DryRunJson } } },
+  },
+  responses: { 200: json(Report, "What would change"), ...ERRORS },
+});
+
+dryRunRoutes.post("/v1/orgs/:org/profile/dry-run", requireOrgAdmin, async (c) => {
+  let yaml: string;
+  let window: string;
+  if (/json/i.test(c.req.header("content-type") ?? "")) {
+    let raw: unknown;
+    try {
+      raw = await c.req.json();
+    } catch {
+      throw new DomainError("bad_request", "the body is not valid JSON");
+    }
+    const parsed = DryRunJson.safeParse(raw);
+    if (!parsed.success) throw parsed.error;
+    ({ profile_yaml: yaml, window } = parsed.data);
+  } else {
+    yaml = await c.req.text();
+    const w = IsoDuration.default("P30D").safeParse(c.req.query("window"));
+    if (!w.success) throw new DomainError("validation", "window must be an ISO 8601 duration", [{ path: "window", message: "e.g. P30D" }]);
+    window = w.data;
+  }
+  const { profile } = profileFromYaml(yaml, "profile_yaml");
+  const since = new Date(Date.now() - durationMs(window)).toISOString();
+  const rows = await c
+    .get("db")
+    .select()
+    .from(signals)
+    .where(and(eq(signals.org_id, c.get("org").org_id), gte(signals.received_at, since)))
+    .orderBy(desc(signals.received_at))
+    .limit(MAX_SIGNALS + 1);
+  const recorded: RecordedSignal[] = rows.slice(0, MAX_SIGNALS).flatMap((r) => {
+    const severity = Severity.safeParse(r.routed_severity);
+    if (!r.routed_label || !severity.success) return [];
+    return [
+      {
+        signal_id: r.signal_id,
+        title: r.title,
+        received_at: r.received_at,
+        signal: {
+          source: SignalSource.catch("api").parse(r.source),
+          title: r.title,
+          body: r.body,
+          severity: Severity.nullable().catch(null).parse(r.severity),
+          label: r.label,
+          location: { site: r.site, area: r.area },
+          metadata: r.metadata,
+          person_id: r.person_id,
+          occurred_at: r.occurred_at,
+          received_at: r.received_at,
+        },
+        before: {
+          label: r.routed_label,
+          severity: severity.data,
+          reactivity_time: r.routed_reactivity_time ?? "",
+          matched_rules: r.matched_rules,
+          tasks: r.routed_tasks ?? 0,
+        },
+      },
+    ];
+  });
+  const report = dryRun(recorded, profile);
+  return c.json({ window, since, truncated: rows.length > MAX_SIGNALS, ...report }, 200);
+});
