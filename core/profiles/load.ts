@@ -267,6 +267,12 @@ export function loadProfile(yamlText: string, resolveParent: ParentResolver): Lo
   let merged: Json = { ...(BUILTIN_DEFAULTS as unknown as Json) };
   for (const ancestor of chain.ancestors) merged = mergeProfileDocuments(merged, ancestor);
   merged = mergeProfileDocuments(merged, raw);
+  // "Every key but name may be left out": a document that names its own roles
+  // but no triage label sends unmatched signals to its first role's staff.
+  const labelGiven = [...chain.ancestors, raw].some((d) => d.default_label !== undefined);
+  if (!labelGiven && Array.isArray(merged.roles) && typeof merged.roles[0] === "string" && !merged.roles.includes("Operations")) {
+    merged.default_label = `1001.14.${merged.roles[0]}`;
+  }
 
   const known = new Set(errors.map((e) => `${e.path}\u0000${e.message}`));
   const addAll = (problems: FieldProblem[]) => {

@@ -387,10 +387,10 @@ describe("broken profiles name the path and the line", () => {
       line: 5,
     },
     {
-      what: "default label still names a role the child dropped (reported at the nearest node)",
-      yaml: "name: x\nroles: [Nursing]\n",
+      what: "default label names a role the document does not have",
+      yaml: "name: x\nroles: [Nursing]\ndefault_label: 1001.14.Operations\n",
       path: "default_label",
-      line: 1,
+      line: 3,
       message: /"Operations" is not a role/,
     },
   ];
@@ -448,5 +448,17 @@ describe("broken profiles name the path and the line", () => {
     const r = Profile.safeParse({ ...p, default_label: "1001.14.Nobody" });
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]?.path).toEqual(["default_label"]);
+  });
+});
+
+describe("a document with its own roles and no default_label", () => {
+  it("routes unmatched signals to the first role's staff instead of a role it does not have", () => {
+    const loaded = loadProfile("name: club\nroles: [Coaches, Coaches.Assistants, Players]\n", () => undefined);
+    expect(loaded.ok).toBe(true);
+    if (loaded.ok) expect(loaded.profile.default_label).toBe("1001.14.Coaches");
+  });
+  it("keeps an explicit default_label", () => {
+    const loaded = loadProfile("name: club\nroles: [Coaches, Players]\ndefault_label: 1001.14.Players\n", () => undefined);
+    expect(loaded.ok && loaded.profile.default_label).toBe("1001.14.Players");
   });
 });
