@@ -160,7 +160,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function settle(stub: Stub): Promise<void> {
   for (let i = 0; i < 400; i++) {
     const ran = await runDurableObjectAlarm(stub);
-    const state = await runInDurableObject(stub, (instance, s) => ({
+    const state = await runInDurableObject(stub, (instance: OrgObject, s) => ({
       due: s.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM timers WHERE due_at <= ?", Date.now()).one().n,
       outbox: instance.stats().outbox,
     }));

@@ -310,6 +310,36 @@ describe("creator and owner", () => {
   });
 });
 
+describe("a case the caller sees does not reveal its tasks the caller may not see", () => {
+  it("GET case, task lists and the case's timeline all leave out a hidden task", async () => {
+    const o = await createOrg({ profile_yaml: PROFILE("ntk_timeline", "need_to_know") });
+    const m = await members(o, ["staffSafety", "execOps"]);
+    const c = await newCase(o.slug, o.token, { title: "Near miss", label: LABELS.safetyStaff, severity: "low" });
+    const open = await newTask(o.slug, o.token, c.case_id, { title: "Visible follow-up", owner_role: "IT" });
+    const HIDDEN_TITLE = "Disciplinary review of the shift lead 5521";
+    const hidden = await newTask(o.slug, o.token, c.case_id, { title: HIDDEN_TITLE, label: LABELS.opsHead, owner_role: "IT" });
+    await transition(o.slug, o.token, hidden.task_id, { to: "in_progress", note: "confidential note 5521" });
+
+    const token = m.tokens.staffSafety;
+    const kase = await api("GET", `/v1/orgs/${o.slug}/cases/${c.case_id}`, { token });
+    expect(kase.status).toBe(200);
+    expect(kase.body.tasks.map((t: any) => t.task_id)).toEqual([open.task_id]);
+    expect(ids(await list(`/v1/orgs/${o.slug}/tasks?case_id=${c.case_id}`, token), "task_id")).toEqual([open.task_id]);
+    expectProblem(await api("GET", `/v1/orgs/${o.slug}/tasks/${hidden.task_id}`, { token }), 404);
+
+    const timeline = await api("GET", `/v1/orgs/${o.slug}/cases/${c.case_id}/timeline`, { token });
+    expect(timeline.status).toBe(200);
+    const text = JSON.stringify(timeline.body);
+    expect(text).toContain(open.task_id);
+    expect(text, "the timeline names the hidden task").not.toContain(hidden.task_id);
+    expect(text, "the timeline shows the hidden task's title").not.toContain(HIDDEN_TITLE);
+    expect(text, "the timeline shows the hidden task's note").not.toContain("confidential note 5521");
+    // The executive of Operations sees it all.
+    const full = JSON.stringify((await api("GET", `/v1/orgs/${o.slug}/cases/${c.case_id}/timeline`, { token: m.tokens.execOps })).body);
+    expect(full).toContain(hidden.task_id);
+  }, 240_000);
+});
+
 describe("escalation widens visibility, never narrows it", () => {
   let o: Org;
   let m: Awaited<ReturnType<typeof members>>;

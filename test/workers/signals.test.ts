@@ -99,4 +99,52 @@ describe("signals", () => {
     expect(audits.body.items).toHaveLength(1);
     expect(audits.body.items[0].title).toBe("Infrastructure Audit: Building A");
   });
+
+  it("replays a batch of 1,000 signals without creating anything twice", async () => {
+    const { slug, token, org } = await createOrg();
+    const signals = Array.from({ length: 1_000 }, (_, i) => ({ idempotency_key: `k-${i}`, title: `Shelf report ${i}`, location: { site: `S${i % 7}` } }));
+    const first = await api("POST", `/v1/orgs/${slug}/signals/batch`, { token, body: { signals } });
+    expect(first.body.results.filter((r: { status: string }) => r.status === "created")).toHaveLength(1_000);
+    const replay = await api("POST", `/v1/orgs/${slug}/signals/batch`, { token, body: { signals } });
+    expect(replay.body.results.filter((r: { status: string }) => r.status === "duplicate")).toHaveLength(1_000);
+    expect(replay.body.results.map((r: { signal_id: string }) => r.signal_id)).toEqual(first.body.results.map((r: { signal_id: string }) => r.signal_id));
+    const { env } = await import("cloudflare:workers");
+    const n = await env.DB.prepare("SELECT count(*) AS n FROM signals WHERE org_id = ?").bind(org.org_id).first<{ n: number }>();
+    expect(n!.n).toBe(1_000);
+  });
+
+  it("starts the reactivity clock at receipt, not at occurrence, and keeps both times", async () => {
+    const { slug, token, org } = await createOrg({ profile_yaml: "name: wall\nextends: retail_ops\nreactivity_mode: { critical: wall, high: wall, medium: wall, low: wall }\n" });
+    const occurred = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    const r = await api("POST", `/v1/orgs/${slug}/signals/batch`, {
+      token,
+      body: { signals: [{ idempotency_key: "offline-1", source: "api", title: "Water leak in the back", body: "leak", metadata: { incident_type: "water" }, occurred_at: occurred }] },
+    });
+    const caseId = r.body.results[0].case_id;
+    expect(r.body.results[0].status).toBe("created");
+    const c = await api("GET", `/v1/orgs/${slug}/cases/${caseId}`, { token });
+    // water-leak routes at high: retail_ops gives high items PT30M, counted from receipt.
+    expect(c.body.severity).toBe("high");
+    expect(c.body.reactivity_time).toBe("PT30M");
+    expect(Date.parse(c.body.reactivity_deadline) - Date.parse(c.body.created_at)).toBe(30 * 60_000);
+    expect(Date.parse(c.body.reactivity_deadline)).toBeGreaterThan(Date.now());
+    const { env } = await import("cloudflare:workers");
+    const row = await env.DB.prepare("SELECT occurred_at, received_at FROM signals WHERE org_id = ?").bind(org.org_id).first<{ occurred_at: string; received_at: string }>();
+    expect(row!.occurred_at).toBe(occurred);
+    expect(Date.parse(row!.received_at) - Date.parse(occurred)).toBeGreaterThanOrEqual(2 * 86_400_000);
+  });
+
+  it("applies a batch in occurred_at order", async () => {
+    const { slug, token } = await createOrg();
+    const t = (h: number) => new Date(Date.UTC(2026, 10, 20, h)).toISOString();
+    const signals = [
+      { idempotency_key: "late", title: "Third", occurred_at: t(3) },
+      { idempotency_key: "early", title: "First", occurred_at: t(1) },
+      { idempotency_key: "mid", title: "Second", occurred_at: t(2) },
+    ];
+    await api("POST", `/v1/orgs/${slug}/signals/batch`, { token, body: { signals } });
+    const cases = await api("GET", `/v1/orgs/${slug}/cases`, { token });
+    // Newest first: the one that occurred last was applied last.
+    expect(cases.body.items.map((c: { title: string }) => c.title)).toEqual(["Third", "Second", "First"]);
+  });
 });
