@@ -5,6 +5,7 @@
  * timer was armed for with the item's current level, so a timer replayed after
  * its step already happened does nothing.
  */
+import { NO_LOCATION, type Case, type Task } from "../../core/model";
 import { durationMs } from "../../core/scheduling/duration";
 import { planEscalation } from "../../core/scheduling/escalation";
 import type { Timer } from "../../core/scheduling/timers";
@@ -13,15 +14,39 @@ import { auditEvent, raiseCaseLevel } from "./cases";
 import { iso, type CommandContext } from "./context";
 import { notify } from "./notify";
 
-const ownerOf = (item: object): string | null => ("owner_role" in item ? (item.owner_role as string | null) : null);
+type EscalationPatch = Pick<Case, "label" | "escalation_level" | "reactivity_deadline" | "version" | "updated_at">;
+
+/** The item a timer points at, with what escalation needs to know and how to save it. */
+interface Target {
+  item: Case | Task;
+  caseId: string;
+  ownerRole: string | null;
+  save(patch: EscalationPatch): void;
+}
+
+function targetOf(ctx: CommandContext, timer: Timer): Target | null {
+  if (timer.entity_type === "task") {
+    const task = ctx.store.getTask(timer.entity_id);
+    if (!task) return null;
+    return {
+      item: task,
+      caseId: task.case_id,
+      ownerRole: task.owner_role,
+      save: (patch) => ctx.store.putTask({ ...task, ...patch }, ctx.store.getCase(task.case_id)?.location ?? NO_LOCATION),
+    };
+  }
+  const c = ctx.store.getCase(timer.entity_id);
+  if (!c) return null;
+  return { item: c, caseId: c.case_id, ownerRole: null, save: (patch) => ctx.store.putCase({ ...c, ...patch }) };
+}
 
 export type EscalationOutcome = "escalated" | "notified_top" | "skipped";
 
 export function fireEscalationTimer(ctx: CommandContext, timer: Timer): EscalationOutcome {
   ctx.store.deleteTimer(timer.timer_id);
-  const isTask = timer.entity_type === "task";
-  const item = isTask ? ctx.store.getTask(timer.entity_id) : ctx.store.getCase(timer.entity_id);
-  if (!item) return "skipped";
+  const target = targetOf(ctx, timer);
+  if (!target) return "skipped";
+  const { item, caseId } = target;
 
   // The timer's own due time is the deadline it was armed for: at the top the
   // record's deadline stays put while the repeat notifications move on.
@@ -29,7 +54,6 @@ export function fireEscalationTimer(ctx: CommandContext, timer: Timer): Escalati
   const plan = planEscalation(armedFor, ctx.now, ctx.profile, timer.step);
   if (plan.kind === "skip") return "skipped";
 
-  const caseId = isTask ? (item as { case_id: string }).case_id : timer.entity_id;
   const rearm = (level: number, deadline: string) =>
     ctx.store.setTimer({
       timer_id: timerId("escalation", timer.entity_id, level),
@@ -39,32 +63,26 @@ export function fireEscalationTimer(ctx: CommandContext, timer: Timer): Escalati
       due_at: Date.parse(deadline),
       step: level,
     });
+  const subject = { entity_type: timer.entity_type, entity_id: timer.entity_id, case_id: caseId, title: item.title };
 
   if (plan.kind === "notify_top") {
     rearm(item.escalation_level, plan.nextDeadline);
     notify(
       ctx,
-      { on: "escalation", severity: item.severity, label: item.label, owner_role: ownerOf(item) },
-      { entity_type: timer.entity_type, entity_id: timer.entity_id, case_id: caseId, title: item.title },
+      { on: "escalation", severity: item.severity, label: item.label, owner_role: target.ownerRole },
+      subject,
       { repeat_at_top: true, escalation_level: item.escalation_level },
     );
     return "notified_top";
   }
 
-  const next = {
-    ...item,
+  target.save({
     label: plan.nextLabel,
     escalation_level: plan.nextLevel,
     reactivity_deadline: plan.nextDeadline,
     version: item.version + 1,
     updated_at: iso(ctx.now),
-  };
-  if (isTask) {
-    const c = ctx.store.getCase(caseId);
-    ctx.store.putTask(next as typeof item & { case_id: string } as never, c?.location ?? { site: null, area: null });
-  } else {
-    ctx.store.putCase(next as never);
-  }
+  });
   const changes = {
     label: { from: item.label, to: plan.nextLabel },
     escalation_level: { from: item.escalation_level, to: plan.nextLevel },
@@ -72,11 +90,11 @@ export function fireEscalationTimer(ctx: CommandContext, timer: Timer): Escalati
   };
   ctx.store.audit(auditEvent(ctx, `${timer.entity_type}.escalated`, timer.entity_type, timer.entity_id, changes), caseId);
   rearm(plan.nextLevel, plan.nextDeadline);
-  if (isTask) raiseCaseLevel(ctx, caseId, plan.nextLevel);
+  if (timer.entity_type === "task") raiseCaseLevel(ctx, caseId, plan.nextLevel);
   notify(
     ctx,
-    { on: "escalation", severity: item.severity, label: plan.nextLabel, owner_role: ownerOf(item), previous_labels: [item.label] },
-    { entity_type: timer.entity_type, entity_id: timer.entity_id, case_id: caseId, title: item.title },
+    { on: "escalation", severity: item.severity, label: plan.nextLabel, owner_role: target.ownerRole, previous_labels: [item.label] },
+    subject,
     { from_label: item.label, escalation_level: plan.nextLevel },
   );
   return "escalated";
