@@ -5,6 +5,7 @@
  * timer was armed for with the item's current level, so a timer replayed after
  * its step already happened does nothing.
  */
+import { escalateLabel } from "../../core/labels";
 import { NO_LOCATION, type Case, type Task } from "../../core/model";
 import { durationMs } from "../../core/scheduling/duration";
 import { planEscalation } from "../../core/scheduling/escalation";
@@ -40,6 +41,18 @@ function targetOf(ctx: CommandContext, timer: Timer): Target | null {
   return { item: c, caseId: c.case_id, ownerRole: null, save: (patch) => ctx.store.putCase({ ...c, ...patch }) };
 }
 
+/** Every label the item held on its way up: the origin, then each step to the current one. */
+export function labelsPassed(item: Case | Task): string[] {
+  const passed: string[] = [];
+  let label: string | null = item.origin_label ?? item.label;
+  while (label && label !== item.label && passed.length < 4) {
+    passed.push(label);
+    label = escalateLabel(label);
+  }
+  passed.push(item.label);
+  return passed;
+}
+
 export type EscalationOutcome = "escalated" | "notified_top" | "skipped";
 
 export function fireEscalationTimer(ctx: CommandContext, timer: Timer): EscalationOutcome {
@@ -69,7 +82,7 @@ export function fireEscalationTimer(ctx: CommandContext, timer: Timer): Escalati
     rearm(item.escalation_level, plan.nextDeadline);
     notify(
       ctx,
-      { on: "escalation", severity: item.severity, label: item.label, owner_role: target.ownerRole },
+      { on: "escalation", severity: item.severity, label: item.label, owner_role: target.ownerRole, previous_labels: labelsPassed(item).slice(0, -1) },
       subject,
       { repeat_at_top: true, escalation_level: item.escalation_level },
     );
@@ -93,7 +106,7 @@ export function fireEscalationTimer(ctx: CommandContext, timer: Timer): Escalati
   if (timer.entity_type === "task") raiseCaseLevel(ctx, caseId, plan.nextLevel);
   notify(
     ctx,
-    { on: "escalation", severity: item.severity, label: plan.nextLabel, owner_role: target.ownerRole, previous_labels: [item.label] },
+    { on: "escalation", severity: item.severity, label: plan.nextLabel, owner_role: target.ownerRole, previous_labels: labelsPassed(item) },
     subject,
     { from_label: item.label, escalation_level: plan.nextLevel },
   );
