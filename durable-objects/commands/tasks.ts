@@ -14,7 +14,7 @@ import { armStale } from "./escalation";
 import { notify } from "./notify";
 import { armEscalation } from "./reactivity";
 
-export function resolveOwnerRole(ctx: CommandContext, input: { owner_role?: string | undefined; owner_role_id?: string | undefined }, label: string): Role | null {
+export function resolveOwnerRole(ctx: CommandContext, input: { owner_role?: string | undefined; owner_role_id?: string | undefined }): Role | null {
   if (input.owner_role_id !== undefined) {
     const role = ctx.store.roleById(input.owner_role_id);
     if (!role) throw new DomainError("validation", "unknown role id", [{ path: "owner_role_id", message: `no role with id ${input.owner_role_id}` }]);
@@ -25,14 +25,8 @@ export function resolveOwnerRole(ctx: CommandContext, input: { owner_role?: stri
     if (!role) throw new DomainError("validation", "unknown role", [{ path: "owner_role", message: `${input.owner_role} is not a role of this organization` }]);
     return role;
   }
-  // Without an explicit owner the label's horizontal role owns the task, or the nearest role above it.
-  let name: string | null = label.split(".").slice(2).join(".");
-  while (name) {
-    const role = ctx.store.roleByName(name);
-    if (role) return role;
-    const cut = name.lastIndexOf(".");
-    name = cut > 0 ? name.slice(0, cut) : null;
-  }
+  // No implicit owner: ownership grants sight and action at any level, so it
+  // must be given on purpose (by a person or a rule), never inferred from the label.
   return null;
 }
 
@@ -49,7 +43,7 @@ export function addTask(ctx: CommandContext, c: Case, input: TaskCreate): Task {
   }
   const label = input.label ?? c.label;
   requireLabel(label, roleNames(ctx), "label");
-  const owner = resolveOwnerRole(ctx, input, label);
+  const owner = resolveOwnerRole(ctx, input);
   const severity = input.severity ?? c.severity;
   const { reactivity_time, deadline } = reactivityDeadline(ctx.now, severity, ctx.profile, input.reactivity_time);
   const now = iso(ctx.now);

@@ -456,13 +456,12 @@ describe("which events notify whom comes from the profile", () => {
     expect(of(await notices(w.slug, w.tokens.safetyStaff), task.task_id)).toEqual([]);
     expect(await notices(w.slug, w.tokens.facilitiesStaff)).toEqual([]);
 
-    // A task given no owner is owned by its label's role, and that role is told.
-    const defaulted = await newTask(w.slug, w.token, c.case_id, { title: "Check the boiler room", label: "1001.14.Facilities", severity: "low" });
-    expect(defaulted.owner_role).toBe("Facilities");
+    // A task given no owner is assigned to nobody (ownership is never inferred), so no assignment notice goes out.
+    const unowned = await newTask(w.slug, w.token, c.case_id, { title: "Check the boiler room", label: "1001.14.Facilities", severity: "low" });
+    expect(unowned.owner_role).toBeNull();
     await settle(w.stub);
-    expect(of(await notices(w.slug, w.token), defaulted.task_id)).toMatchObject([{ event: "assignment", recipient: "role:Facilities" }]);
-    expect(of(await notices(w.slug, w.tokens.facilitiesStaff), defaulted.task_id, "assignment")).toHaveLength(1);
-    expect(of(await notices(w.slug, w.tokens.maintStaff), defaulted.task_id)).toEqual([]);
+    expect(of(await notices(w.slug, w.token), unowned.task_id, "assignment")).toEqual([]);
+    expect(of(await notices(w.slug, w.tokens.facilitiesStaff), unowned.task_id)).toEqual([]);
   });
 
   it("previous_levels: each climb tells every level the item already passed", async () => {

@@ -65,9 +65,9 @@ describe("POST /v1/orgs/{org}/cases/{case_id}/tasks", () => {
       version: 1,
     });
     expect(r.body.reactivity_deadline).toBe(addMs(r.body.created_at, 10 * MINUTE));
-    // Without an explicit owner, the label's role owns the task.
-    expect(r.body.owner_role).toBe("Operations.Maintenance");
-    expect(r.body.owner_role_id).toBe(roleId("Operations.Maintenance"));
+    // Ownership is never inferred from the label: it widens who may see and act.
+    expect(r.body.owner_role).toBeNull();
+    expect(r.body.owner_role_id).toBeNull();
     expect(r.headers.get("etag")).toBe('"1"');
   });
 

@@ -113,7 +113,10 @@ export const caseRoutes = router()
     const { case_id } = c.req.valid("param");
     const orgId = c.get("org").org_id;
     seen(c, await getCase(c.get("db"), orgId, case_id), "case");
-    return c.json({ items: await caseTimeline(c.get("db"), orgId, case_id) }, 200);
+    // The case's story without the tasks (and their events) the caller may not see.
+    const hidden = new Set((await tasksOfCase(c.get("db"), orgId, case_id)).filter((t) => !visibleTo(c)(t)).map((t) => t.task_id));
+    const items = (await caseTimeline(c.get("db"), orgId, case_id)).filter((i) => !hidden.has(i.entity_id));
+    return c.json({ items }, 200);
   })
   .openapi(patch, async (c) => {
     const { case_id } = c.req.valid("param");
