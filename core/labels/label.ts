@@ -61,14 +61,15 @@ const BASE_CHOICES = `${LEVELS.join(", ")} (or broadcast ${BROADCAST_LEVELS.join
 
 // Rank 0 is the top of the hierarchy; comparing ranks is how visibility and
 // escalation decide "higher than". Each broadcast base ranks beside the level
-// that sits at the same height on its own chain (10 with 1, 1000 with 101).
+// at the same place on its own chain (1000→100→10→1 beside 1001→101→11→1):
+// 1000 is the staff broadcast, 100 the team leads', 10 the department heads'.
 const RANK: ReadonlyMap<number, number> = new Map([
   [1, 0],
-  [10, 0],
+  [10, 1],
   [11, 1],
-  [100, 1],
+  [100, 2],
   [101, 2],
-  [1000, 2],
+  [1000, 3],
   [1001, 3],
 ]);
 

@@ -38,13 +38,20 @@ function scopeOf(label: string): Scope | null {
   return { role: parsed.label.role, rank: levelRank(parsed.label.base), broadcast: isBroadcastBase(parsed.label.base) };
 }
 
-/** The widest scope an item has had: its origin label, whose BASE is never above the current one. */
-function widestScope(item: Guarded): Scope | null {
+/**
+ * The scopes an item has had: its current label and its origin label. A
+ * role-matched audience is widest at the origin (lower levels see it, and
+ * everyone above does anyway); a broadcast audience is widest at the current
+ * label (it reaches everyone at or below its level). Judging by both makes
+ * escalation widen sight in either case.
+ */
+function scopes(item: Guarded): Scope[] {
+  const out: Scope[] = [];
   const current = scopeOf(item.label);
-  const origin = item.origin_label ? scopeOf(item.origin_label) : null;
-  if (!origin) return current;
-  if (!current) return origin;
-  return origin.rank >= current.rank ? origin : current;
+  if (current) out.push(current);
+  const origin = item.origin_label && item.origin_label !== item.label ? scopeOf(item.origin_label) : null;
+  if (origin) out.push(origin);
+  return out;
 }
 
 function positionMatches(scope: Scope, position: { level: number; role: string }): boolean {
@@ -65,8 +72,7 @@ function ownsIt(viewer: Viewer, item: Guarded): boolean {
 /** May the viewer act on the item (transition it, change it, add work to it)? */
 export function canAct(viewer: Viewer, item: Guarded): boolean {
   if (viewer.admin) return true;
-  const scope = widestScope(item);
-  if (scope && viewer.positions.some((p) => positionMatches(scope, p))) return true;
+  if (scopes(item).some((scope) => viewer.positions.some((p) => positionMatches(scope, p)))) return true;
   return ownsIt(viewer, item);
 }
 
@@ -75,15 +81,15 @@ export function canSee(viewer: Viewer, item: Guarded, privacy: Privacy): boolean
   if (viewer.admin || privacy === "open") return true;
   if (canAct(viewer, item)) return true;
   if (item.created_by && viewer.user_id && item.created_by === viewer.user_id) return true;
-  const scope = widestScope(item);
-  if (scope?.broadcast) {
-    return viewer.positions.some((p) => {
-      try {
-        return levelRank(p.level) >= scope.rank;
-      } catch {
-        return false;
-      }
-    });
-  }
-  return false;
+  return scopes(item).some(
+    (scope) =>
+      scope.broadcast &&
+      viewer.positions.some((p) => {
+        try {
+          return levelRank(p.level) >= scope.rank;
+        } catch {
+          return false;
+        }
+      }),
+  );
 }

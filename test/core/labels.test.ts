@@ -373,11 +373,11 @@ describe("levels and escalation", () => {
 
   it("ranks bases with lower rank meaning higher in the hierarchy", () => {
     expect(levelRank(1)).toBe(0);
-    expect(levelRank(10)).toBe(0);
+    expect(levelRank(10)).toBe(1);
     expect(levelRank(11)).toBe(1);
-    expect(levelRank(100)).toBe(1);
+    expect(levelRank(100)).toBe(2);
     expect(levelRank(101)).toBe(2);
-    expect(levelRank(1000)).toBe(2);
+    expect(levelRank(1000)).toBe(3);
     expect(levelRank(1001)).toBe(3);
   });
 
