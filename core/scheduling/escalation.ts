@@ -22,7 +22,8 @@ export interface EscalatableItem {
 }
 
 export interface EscalationProfile {
-  escalation: { step: string; repeat_at_top: string };
+  /** top_level: the highest level the ladder climbs to (1 when absent). */
+  escalation: { step: string; repeat_at_top: string; top_level?: number };
 }
 
 export type EscalationPlan =
@@ -59,6 +60,14 @@ function climb(label: string): string | null | undefined {
 // a case nobody moved out of `open`.
 const AWAITING_REACTION = new Set(["pending", "open"]);
 
+/** Height of a BASE on its ladder by digit count: 1 → 0, 10/11 → 1, 100/101 → 2, 1000/1001 → 3. */
+const height = (base: string) => base.length - 1;
+
+function atOrAboveTop(label: string, topLevel: number): boolean {
+  const base = label.split(".", 1)[0] ?? "";
+  return height(base) <= height(String(topLevel));
+}
+
 export function planEscalation(
   item: EscalatableItem,
   now: Date,
@@ -78,6 +87,10 @@ export function planEscalation(
 
   const next = climb(item.label);
   if (next === undefined) return { kind: "skip", reason: `label ${item.label} has no escalation ladder` };
+  // The profile may stop the climb below the executive level (a friend group tops out at 11).
+  if (next !== null && atOrAboveTop(item.label, profile.escalation.top_level ?? 1)) {
+    return { kind: "notify_top", nextDeadline: addDuration(deadline, profile.escalation.repeat_at_top).toISOString() };
+  }
   // Deadlines chain from the previous deadline, not from `now`, so a late alarm
   // does not push the whole ladder back.
   if (next === null)

@@ -229,3 +229,25 @@ describe("reactivityDeadline", () => {
     expect(reactivityDeadline(friday, "high", p).deadline.toISOString()).toBe("2026-02-13T16:00:00.000Z");
   });
 });
+
+describe("a profile's top_level stops the climb", () => {
+  const profile = { escalation: { step: "PT30M", repeat_at_top: "PT1H", top_level: 11 } };
+  const at = (label: string, level: number) => ({
+    label,
+    escalation_level: level,
+    status: "pending",
+    reacted_at: null,
+    reactivity_deadline: "2026-11-25T10:00:00.000Z",
+  });
+  const now = new Date("2026-11-25T10:00:01.000Z");
+
+  it("climbs up to the top level", () => {
+    expect(planEscalation(at("1001.14.Circle", 0), now, profile, 0)).toMatchObject({ kind: "escalate", nextLabel: "101.14.Circle" });
+    expect(planEscalation(at("101.14.Circle", 1), now, profile, 1)).toMatchObject({ kind: "escalate", nextLabel: "11.14.Circle" });
+  });
+
+  it("at the top level it re-notifies instead of climbing further", () => {
+    expect(planEscalation(at("11.14.Circle", 2), now, profile, 2)).toEqual({ kind: "notify_top", nextDeadline: "2026-11-25T11:00:00.000Z" });
+    expect(planEscalation(at("10.15.Circle", 2), now, profile, 2)).toMatchObject({ kind: "notify_top" });
+  });
+});
