@@ -10,6 +10,7 @@
  * so the runtime's own alarm never fires a step behind a test's back; only the
  * real-clock test waits (once, about a second).
  */
+import type { Timer as TimerRow } from "../../core/scheduling/timers";
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -33,14 +34,6 @@ const LABEL = "1001.91.Operations.Maintenance";
 const LADDER = [LABEL, "101.91.Operations.Maintenance", "11.91.Operations.Maintenance", "1.91.Operations.Maintenance"];
 
 type Stub = DurableObjectStub<OrgObject>;
-interface TimerRow {
-  timer_id: string;
-  due_at: number;
-  kind: string;
-  entity_type: string;
-  entity_id: string;
-  step: number;
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -14,6 +14,7 @@
  *   if one is set, else waits until nothing is due and the outbox is in D1.
  * - Which events notify whom comes from the profile (NOTIFY below).
  */
+import type { Timer as TimerRow } from "../../core/scheduling/timers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -141,14 +142,6 @@ async function verifySignature(secret: string, header: string | null, body: stri
 
 // --- the object's clock ------------------------------------------------------------
 
-interface TimerRow {
-  timer_id: string;
-  due_at: number;
-  kind: string;
-  entity_type: string;
-  entity_id: string;
-  step: number;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
