@@ -4,7 +4,7 @@
  * channels and audiences; the Durable Object turns audiences into records and
  * deliveries. Pure, so the rules of every profile can be tested as data.
  */
-import { levelRank, parseLabel, roleParent } from "../labels";
+import { parseLabel, roleCovers } from "../labels";
 import { SEVERITY_RANK, type Severity } from "../model/enums";
 import type { ChannelName, NotificationEvent, Profile } from "../profiles";
 
@@ -95,7 +95,7 @@ export function planNotifications(e: NoticeEvent, profile: Profile): PlannedNoti
 /** Does a person holding these positions belong to the audience? */
 export function inAudience(audience: Audience, positions: ReadonlyArray<{ level: number; role: string }>): boolean {
   return positions.some((p) => {
-    if (!(p.role === audience.role || audience.role.startsWith(`${p.role}.`))) return false;
+    if (!roleCovers(p.role, audience.role)) return false;
     return audience.kind === "role" || p.level === audience.level;
   });
 }
@@ -111,6 +111,3 @@ export function parseAudienceKey(text: string): Audience | null {
   const role = /^role:(.+)$/.exec(text);
   return role ? { kind: "role", role: role[1] as string } : null;
 }
-
-// Kept for callers that reason about the ladder alongside audiences.
-export { levelRank, roleParent };

@@ -9,7 +9,7 @@
  * everyone at or below their level. Acting (transitions, patches) always
  * needs a matching position, an owning role or admin rights.
  */
-import { isBroadcastBase, levelRank, parseLabel, roleCovers } from "../labels";
+import { isBroadcastBase, isValidBase, levelRank, parseLabel, roleCovers } from "../labels";
 
 export interface Viewer {
   admin: boolean;
@@ -54,14 +54,14 @@ function scopes(item: Guarded): Scope[] {
   return out;
 }
 
+/** A position's rank, or null for a level that is not on the ladder (such a position matches nothing). */
+function rankOf(level: number): number | null {
+  return isValidBase(level) ? levelRank(level) : null;
+}
+
 function positionMatches(scope: Scope, position: { level: number; role: string }): boolean {
-  let rank: number;
-  try {
-    rank = levelRank(position.level);
-  } catch {
-    return false;
-  }
-  return roleCovers(position.role, scope.role) && rank <= scope.rank;
+  const rank = rankOf(position.level);
+  return rank !== null && roleCovers(position.role, scope.role) && rank <= scope.rank;
 }
 
 function ownsIt(viewer: Viewer, item: Guarded): boolean {
@@ -85,11 +85,8 @@ export function canSee(viewer: Viewer, item: Guarded, privacy: Privacy): boolean
     (scope) =>
       scope.broadcast &&
       viewer.positions.some((p) => {
-        try {
-          return levelRank(p.level) >= scope.rank;
-        } catch {
-          return false;
-        }
+        const rank = rankOf(p.level);
+        return rank !== null && rank >= scope.rank;
       }),
   );
 }

@@ -41,11 +41,11 @@ export function notify(ctx: CommandContext, event: NoticeEvent, subject: NoticeS
 
   const emails = new Set<string>();
   let webhook = false;
+  // Read once per event: an event may address several audiences by mail.
+  const users = planned.some((n) => n.channel === "email") ? ctx.store.activeUsers() : [];
   for (const n of planned) {
     if (n.channel === "in_app") ctx.store.enqueue({ kind: "notification", row: base("in_app", audienceKey(n.audience), "delivered") });
-    if (n.channel === "email") {
-      for (const u of ctx.store.activeUsers()) if (inAudience(n.audience, u.positions)) emails.add(u.email);
-    }
+    if (n.channel === "email") for (const u of users) if (inAudience(n.audience, u.positions)) emails.add(u.email);
     if (n.channel === "webhook") webhook = true;
   }
   if (planned.some((n) => n.channel === "email")) for (const to of ctx.profile.notifications.channels.email?.to ?? []) emails.add(to);

@@ -62,7 +62,7 @@ export function createUser(ctx: CommandContext, draft: UserDraft): StoredUser {
     updated_at: now,
     version: 1,
   };
-  ctx.store.putUser(user, ctx.store.nextSeq());
+  ctx.store.putUser(user);
   ctx.store.audit(
     auditEvent(ctx, "user.created", "user", user.user_id, {
       email: user.email,

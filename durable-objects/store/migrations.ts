@@ -28,6 +28,7 @@ const STEPS: string[] = [
    CREATE INDEX login_failures_email ON login_failures (email, at);`,
   `CREATE TABLE deliveries (notification_id TEXT PRIMARY KEY, data TEXT NOT NULL);
    CREATE INDEX cases_status_seq ON cases (status, seq);`,
+  `ALTER TABLE users ADD COLUMN seq INTEGER;`,
 ];
 
 export function migrate(sql: SqlStorage): void {

@@ -241,17 +241,19 @@ export class OrgStore {
     return row ? (JSON.parse(row.data) as StoredUser) : null;
   }
 
-  putUser(u: StoredUser, seq?: number): void {
+  /** Writes the user and queues its D1 copy; its list position (seq) is kept with the row. */
+  putUser(u: StoredUser): void {
+    const existing = this.sql.exec<{ seq: number | null }>("SELECT seq FROM users WHERE user_id = ?", u.user_id).toArray()[0];
+    const seq = existing?.seq ?? this.nextSeq();
     this.sql.exec(
-      `INSERT INTO users (user_id, email, data) VALUES (?, ?, ?)
-       ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, data = excluded.data`,
+      `INSERT INTO users (user_id, email, seq, data) VALUES (?, ?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, seq = excluded.seq, data = excluded.data`,
       u.user_id,
       u.email,
+      seq,
       JSON.stringify(u),
     );
-    const s = seq ?? this.getMeta<number>(`user_seq:${u.user_id}`) ?? this.nextSeq();
-    this.setMeta(`user_seq:${u.user_id}`, s);
-    this.enqueue({ kind: "user", row: { ...u, org_id: this.orgId(), seq: s } });
+    this.enqueue({ kind: "user", row: { ...u, org_id: this.orgId(), seq } });
   }
 
   getToken(tokenId: string): StoredToken | null {

@@ -60,8 +60,6 @@ export function toDomainError(err: unknown): DomainError {
       err.status === 413 ? "payload_too_large" : err.status === 401 ? "unauthorized" : err.status === 404 ? "not_found" : "bad_request";
     return new DomainError(code, err.message || TITLE[code]);
   }
-  // A DomainError rebuilt across RPC loses its class; its name survives.
-  if (err instanceof Error && err.name === "DomainError") return new DomainError("internal", "internal error");
   return new DomainError("internal", "internal error");
 }
 
