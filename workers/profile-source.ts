@@ -20,7 +20,7 @@ export function profileFromYaml(yaml: string, path = "profile_yaml"): { profile:
   if (!loaded.ok) {
     throw new DomainError(
       "invalid_profile",
-      `the profile has ${loaded.errors.length} problem${loaded.errors.length === 1 ? "" : "s"}`,
+      loaded.errors.length === 1 ? "the profile has a problem" : "the profile has problems; each is listed with its path and line",
       loaded.errors.map((e) => ({ ...e, path: e.path === "" ? path : e.path })),
     );
   }

@@ -10,9 +10,11 @@
  * case; every later matching rule with `continue: true` adds its tasks. No
  * match sends the signal to `default_label` with the profile's triage task.
  */
+import type { RE2JS } from "re2js";
 import type { Severity, SignalSource } from "../model/enums";
 import { readPath, renderTemplate, templatePaths, type CaseTemplate, type TaskTemplate } from "../model/templates";
 import type { FlowRule, FlowWhen, Profile } from "../profiles/schema";
+import { MAX_REGEX_SCANNED_CHARS, MAX_SCANNED_CHARS, compileProfilePattern, scannedText } from "./profile-regex";
 
 export interface NormalizedSignal {
   source: SignalSource;
@@ -77,7 +79,7 @@ export function templateContext(signal: NormalizedSignal): Record<string, unknow
 
 export function evaluateSignal(signal: NormalizedSignal, profile: Profile): RoutingDecision {
   const context = templateContext(signal);
-  const text = { title: normalizeText(signal.title), body: normalizeText(signal.body ?? "") };
+  const text = scannedText(normalizeText(signal.title), normalizeText(signal.body ?? ""));
 
   let decider: FlowRule | null = null;
   const matched_rules: string[] = [];
@@ -181,8 +183,9 @@ interface SignalText {
   body: string;
 }
 
+// Cut before normalizing too, so a huge body is not normalized only to be cut.
 function normalizeText(s: string): string {
-  return s.normalize("NFKC");
+  return s.slice(0, MAX_SCANNED_CHARS).normalize("NFKC");
 }
 
 /** The reasons the rule matches, or null when any condition fails (keys AND, values OR). */
@@ -252,19 +255,24 @@ function metadataMatch(metadata: Record<string, unknown>, key: string, wanted: r
 // Compiled patterns are cached by their text only; the cache affects speed, never results.
 const MAX_CACHE = 2_000;
 const keywordCache = new Map<string, RegExp>();
-const regexCache = new Map<string, RegExp>();
+const regexCache = new Map<string, RE2JS | null>();
 
-function cached(cache: Map<string, RegExp>, key: string, make: () => RegExp): RegExp {
-  let re = cache.get(key);
-  if (!re) {
-    if (cache.size >= MAX_CACHE) cache.clear();
-    re = make();
-    cache.set(key, re);
-  }
-  return re;
+function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  if (cache.has(key)) return cache.get(key) as T;
+  if (cache.size >= MAX_CACHE) cache.clear();
+  const value = make();
+  cache.set(key, value);
+  return value;
 }
 
-/** Whole words: the keyword must not be glued to a letter, digit or underscore on either side. */
+/**
+ * Whole words: the keyword must not be glued to a letter, digit or underscore on either side.
+ * This runs on the backtracking engine, which is safe here: the words are
+ * escaped literals and the only quantifier is `\s+` between them, followed by
+ * a word that cannot start with a space, so a failed attempt gives each run of
+ * spaces back in one pass and the text is read at most about once per word of
+ * the keyword (at most 100 characters, in a bounded list).
+ */
 function keywordRegex(keyword: string): RegExp {
   return cached(keywordCache, keyword, () => {
     const words = normalizeText(keyword.trim())
@@ -288,11 +296,18 @@ function firstRegex(
   text: SignalText,
 ): { source: string; match: string; where: string } | null {
   for (const source of sources) {
-    // The profile schema already rejected invalid patterns.
-    const re = cached(regexCache, source, () => new RegExp(source, "i"));
+    // The profile schema already refused patterns RE2 cannot run; one that slipped through never matches.
+    const re = cached(regexCache, source, () => {
+      const compiled = compileProfilePattern(source);
+      return compiled.ok ? compiled.pattern : null;
+    });
+    if (re === null) continue;
+    const regexText = scannedText(text.title, text.body, MAX_REGEX_SCANNED_CHARS);
     for (const where of ["title", "body"] as const) {
-      const m = re.exec(text[where]);
-      if (m) return { source, match: m[0].slice(0, 80), where };
+      // test() runs on RE2's DFA; the match itself is extracted only for the explanation.
+      if (!re.test(regexText[where])) continue;
+      const m = re.exec(regexText[where]);
+      return { source, match: (m?.[0] ?? "").slice(0, 80), where };
     }
   }
   return null;

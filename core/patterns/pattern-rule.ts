@@ -36,6 +36,7 @@ export const PatternMatch = z
     keywords: z
       .array(NonEmpty)
       .min(1)
+      .max(100)
       .optional()
       .describe("Any of these words, case-insensitive, in the title or body."),
     severity: z.array(Severity).min(1).optional().describe("Severities that count (any of them)."),
@@ -64,9 +65,12 @@ export const PatternRule = z
       .string()
       .regex(/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/, { message: "must be a dot path such as location.site" })
       .describe("Dot path of the field whose value forms the group (e.g. `location.site`); items without it are not counted."),
-    window: IsoDuration.describe("Sliding window over receipt time (ISO 8601 duration, e.g. P30D)."),
+    window: IsoDuration.describe("Sliding window over receipt time (ISO 8601 duration, e.g. P30D; PT1S to P10Y)."),
     threshold: z.number().int().min(2).describe("Items in the window, for one group, that make the pattern fire."),
-    cooldown: IsoDuration.describe("After firing, the same group does not fire again until this has passed."),
+    // The floor of every duration (PT1S) bounds how often one group can fire.
+    cooldown: IsoDuration.describe(
+      "After firing, the same group does not fire again until this has passed. At least PT1S: a group fires at most once a second.",
+    ),
     action: PatternAction,
   })
   .strict()

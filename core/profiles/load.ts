@@ -6,8 +6,25 @@
  *
  * Resolution: BUILTIN_DEFAULTS ← root ancestor ← … ← parent ← this document.
  * Maps merge key by key at every depth; a list replaces the one below it.
+ *
+ * The document comes from a tenant, so the work and the answer are bounded:
+ * the text, its number of nodes, its nesting and its aliases are checked on
+ * the syntax tree before any schema work, every lookup is linear, and at most
+ * MAX_REPORTED_PROBLEMS problems are listed (plus one saying how many more).
  */
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, stringify, type Document, type Node } from "yaml";
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  stringify,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from "yaml";
 import type { z } from "zod";
 import type { FieldProblem } from "../errors";
 import {
@@ -28,6 +45,30 @@ export type ParentResolver = (name: string) => string | undefined;
 
 // Deeper chains are almost certainly a mistake and would make errors hard to follow.
 const MAX_EXTENDS_DEPTH = 16;
+
+/**
+ * What a profile document may be, checked before any schema work. The
+ * shipped profiles are under 10 kB with a few hundred nodes; these leave room
+ * for 500 flow rules while keeping parsing and validation cheap.
+ */
+export const PROFILE_DOCUMENT_BOUNDS = {
+  /** UTF-8 bytes of the YAML text (the API's body limit for a profile). */
+  bytes: 200_000,
+  /** Keys, values and list items, counted on the syntax tree (an alias counts once). */
+  nodes: 50_000,
+  /** Maps and lists inside one another. */
+  depth: 32,
+  /** `*alias` references (YAML's billion-laughs expansion is also refused when read). */
+  aliases: 100,
+  /** Characters of one key. */
+  keyLength: 200,
+} as const;
+
+/** Problems listed in one answer; the rest are counted in a last problem. */
+export const MAX_REPORTED_PROBLEMS = 50;
+// Suggesting a close key compares strings pairwise: only for keys of a sensible length.
+const MAX_SUGGESTED_KEY_LENGTH = 64;
+const MAX_MESSAGE_LENGTH = 1_000;
 
 type PathKey = string | number;
 type Json = Record<string, unknown>;
@@ -68,6 +109,21 @@ export function profileToYaml(profile: Profile): string {
 interface Located {
   doc: Document.Parsed;
   lines: LineCounter;
+  /** Each map's pairs by key text, built when a path first goes through it: lookups stay linear. */
+  pairsByKey: WeakMap<YAMLMap, Map<string, Pair>>;
+}
+
+function pairOf(src: Located, map: YAMLMap, key: string): Pair | undefined {
+  let index = src.pairsByKey.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      const text = keyText(pair.key);
+      if (!index.has(text)) index.set(text, pair);
+    }
+    src.pairsByKey.set(map, index);
+  }
+  return index.get(key);
 }
 
 /**
@@ -84,7 +140,7 @@ function locate(src: Located, path: readonly PathKey[], atKey = false): { line: 
     const seg = path[i];
     const last = i === path.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((p) => keyText(p.key) === String(seg));
+      const pair = pairOf(src, node, String(seg));
       if (!pair) break;
       const key = isNode(pair.key) ? pair.key : null;
       const value = isNode(pair.value) && pair.value.range ? pair.value : null;
@@ -123,10 +179,13 @@ function issueProblems(issues: readonly z.core.$ZodIssue[], schema: z.ZodType): 
   for (const issue of issues) {
     const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
     if (issue.code === "unrecognized_keys") {
+      // The allowed keys are said once per object, with its first unknown key;
+      // only the keys that can be among the listed problems get a suggestion.
       const allowed = allowedKeys(schema, path);
-      for (const key of issue.keys) {
-        out.push({ path: [...path, key], message: unknownKeyMessage(key, allowed) });
-      }
+      issue.keys.forEach((key, i) => {
+        const hinted = i < MAX_REPORTED_PROBLEMS ? allowed : [];
+        out.push({ path: [...path, key], message: unknownKeyMessage(key, hinted, i === 0 ? allowed : []) });
+      });
       continue;
     }
     if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) {
@@ -168,15 +227,19 @@ function defOf(schema: unknown): Record<string, unknown> | undefined {
   return def;
 }
 
-function unknownKeyMessage(key: string, allowed: readonly string[]): string {
-  if (allowed.length === 0) return `unknown key "${key}"`;
+/** `suggestFrom`: keys to suggest a close one from; `listed`: the allowed keys to name (once per object). */
+function unknownKeyMessage(key: string, suggestFrom: readonly string[], listed: readonly string[]): string {
   // Typos are the usual cause; one or two edits away is close enough to suggest.
-  const close = allowed
-    .map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) }))
-    .filter(({ d }) => d <= Math.max(1, Math.min(2, Math.floor(key.length / 3))))
-    .sort((a, b) => a.d - b.d)[0];
+  const close =
+    key.length > MAX_SUGGESTED_KEY_LENGTH
+      ? undefined
+      : suggestFrom
+          .map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) }))
+          .filter(({ d }) => d <= Math.max(1, Math.min(2, Math.floor(key.length / 3))))
+          .sort((a, b) => a.d - b.d)[0];
   const hint = close ? ` (did you mean "${close.k}"?)` : "";
-  return `unknown key "${key}"${hint}; allowed here: ${allowed.join(", ")}`;
+  const list = listed.length > 0 ? `; allowed here: ${listed.join(", ")}` : "";
+  return `unknown key "${key}"${hint}${list}`;
 }
 
 function editDistance(a: string, b: string): number {
@@ -195,7 +258,8 @@ function editDistance(a: string, b: string): number {
 function toFieldProblems(problems: readonly ProfileProblem[], src: Located, unknownKeyMessages = true): FieldProblem[] {
   return problems.map((p) => {
     const atKey = unknownKeyMessages && p.message.startsWith("unknown key ");
-    return { path: pathText(p.path), message: p.message, ...locate(src, p.path, atKey) };
+    const message = p.message.length > MAX_MESSAGE_LENGTH ? `${p.message.slice(0, MAX_MESSAGE_LENGTH)}…` : p.message;
+    return { path: pathText(p.path), message, ...locate(src, p.path, atKey) };
   });
 }
 
@@ -216,8 +280,19 @@ interface ReadDocument {
 
 function readDocument(text: string): ReadDocument {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const src: Located = { doc, lines };
+  const { bytes } = PROFILE_DOCUMENT_BOUNDS;
+  // A string has at most as many UTF-16 units as UTF-8 bytes: a long one is refused without encoding it.
+  if (text.length > bytes || new TextEncoder().encode(text).length > bytes) {
+    const doc = parseDocument("");
+    return {
+      src: { doc, lines, pairsByKey: new WeakMap() },
+      errors: [{ path: "", message: `a profile is at most ${bytes.toLocaleString("en-US")} bytes of YAML`, line: 1, column: 1 }],
+    };
+  }
+  // Duplicate keys are found by the tree check below in linear time; the
+  // parser's own check compares every key with every other one.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  const src: Located = { doc, lines, pairsByKey: new WeakMap() };
   if (doc.errors.length > 0) {
     const errors = doc.errors.map((e) => {
       const pos = lines.linePos(e.pos[0]);
@@ -225,9 +300,14 @@ function readDocument(text: string): ReadDocument {
     });
     return { src, errors };
   }
+  const shape = treeProblem(doc);
+  if (shape !== null) {
+    const pos = lines.linePos(shape.offset);
+    return { src, errors: [{ path: "", message: shape.message, line: pos.line, column: pos.col }] };
+  }
   let raw: unknown;
   try {
-    raw = doc.toJS({ maxAliasCount: 100 });
+    raw = doc.toJS({ maxAliasCount: PROFILE_DOCUMENT_BOUNDS.aliases });
   } catch (e) {
     return { src, errors: [{ path: "", message: `YAML error: ${(e as Error).message}`, line: 1, column: 1 }] };
   }
@@ -241,6 +321,49 @@ function readDocument(text: string): ReadDocument {
   return { raw, document: parsed.data, src, errors: [] };
 }
 
+/**
+ * The first way the syntax tree breaks PROFILE_DOCUMENT_BOUNDS or repeats a
+ * key, with the offset of the node at fault; null when it is fine. Iterative,
+ * so a deep document cannot exhaust the stack here.
+ */
+function treeProblem(doc: Document.Parsed): { message: string; offset: number } | null {
+  const { nodes: maxNodes, depth: maxDepth, aliases: maxAliases, keyLength } = PROFILE_DOCUMENT_BOUNDS;
+  const stack: { node: unknown; depth: number }[] = [{ node: doc.contents, depth: 0 }];
+  let nodes = 0;
+  let aliases = 0;
+  const at = (node: unknown) => (isNode(node) ? node.range?.[0] ?? 0 : 0);
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: unknown; depth: number };
+    if (node === null || node === undefined) continue;
+    nodes++;
+    if (nodes > maxNodes) return { message: `a profile has at most ${maxNodes.toLocaleString("en-US")} keys, values and list items`, offset: at(node) };
+    if (isAlias(node)) {
+      aliases++;
+      if (aliases > maxAliases) return { message: `a profile uses at most ${maxAliases} YAML aliases`, offset: at(node) };
+      continue;
+    }
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth >= maxDepth) return { message: `a profile nests maps and lists at most ${maxDepth} deep`, offset: at(node) };
+    if (isSeq(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i], depth: depth + 1 });
+      continue;
+    }
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      const key = keyText(pair.key);
+      if (key.length > keyLength) return { message: `a key is at most ${keyLength} characters long`, offset: at(pair.key) };
+      if (seen.has(key)) return { message: `YAML error: map keys must be unique; "${key}" appears twice`, offset: at(pair.key) };
+      seen.add(key);
+    }
+    // Pushed in reverse so the first problem found is the first in the text.
+    for (let i = node.items.length - 1; i >= 0; i--) {
+      const pair = node.items[i];
+      if (pair) stack.push({ node: pair.value, depth: depth + 1 }, { node: pair.key, depth: depth + 1 });
+    }
+  }
+  return null;
+}
+
 // ---------------------------------------------------------------------------
 // Loading with `extends`
 
@@ -252,7 +375,7 @@ function readDocument(text: string): ReadDocument {
 export function loadProfile(yamlText: string, resolveParent: ParentResolver): LoadProfileResult {
   const read = readDocument(yamlText);
   const { raw, src } = read;
-  if (raw === undefined) return { ok: false, errors: read.errors };
+  if (raw === undefined) return { ok: false, errors: reported(read.errors) };
   // Document-level type errors do not stop the rest: cross-key checks still run
   // on whatever is readable, so one answer lists everything to fix.
   const errors: FieldProblem[] = [...read.errors];
@@ -261,7 +384,7 @@ export function loadProfile(yamlText: string, resolveParent: ParentResolver): Lo
   if (!chain.ok) {
     const at = locate(src, ["extends"]);
     errors.push(...chain.messages.map((message) => ({ path: "extends", message, ...at })));
-    return { ok: false, errors: sortProblems(errors) };
+    return { ok: false, errors: reported(errors) };
   }
 
   let merged: Json = { ...(BUILTIN_DEFAULTS as unknown as Json) };
@@ -292,10 +415,10 @@ export function loadProfile(yamlText: string, resolveParent: ParentResolver): Lo
   }
   addAll(toFieldProblems(checkProfile(merged), src, false));
 
-  if (errors.length > 0 || read.document === undefined) return { ok: false, errors: sortProblems(errors) };
+  if (errors.length > 0 || read.document === undefined) return { ok: false, errors: reported(errors) };
   const profile = Profile.safeParse(merged);
   if (!profile.success) {
-    return { ok: false, errors: sortProblems(toFieldProblems(issueProblems(profile.error.issues, ProfileStructure), src)) };
+    return { ok: false, errors: reported(toFieldProblems(issueProblems(profile.error.issues, ProfileStructure), src)) };
   }
   // Parents are added only now so that problems found above point at the roles as written.
   return { ok: true, profile: { ...profile.data, roles: expandRoles(profile.data.roles) }, document: read.document };
@@ -335,6 +458,20 @@ function resolveChain(child: Json, resolveParent: ParentResolver): Chain {
     next = parsed.raw.extends;
   }
   return { ok: true, ancestors };
+}
+
+/** Sorted by line; the first MAX_REPORTED_PROBLEMS, then one problem counting the rest. */
+function reported(problems: FieldProblem[]): FieldProblem[] {
+  const sorted = sortProblems(problems);
+  if (sorted.length <= MAX_REPORTED_PROBLEMS) return sorted;
+  const more = sorted.length - MAX_REPORTED_PROBLEMS;
+  return [
+    ...sorted.slice(0, MAX_REPORTED_PROBLEMS),
+    {
+      path: "",
+      message: `${more.toLocaleString("en-US")} more problem${more === 1 ? "" : "s"} not listed (${sorted.length.toLocaleString("en-US")} in all); fix the ones above first`,
+    },
+  ];
 }
 
 function sortProblems(problems: FieldProblem[]): FieldProblem[] {

@@ -23,16 +23,22 @@ import { Severity, SignalSource } from "../model/enums";
 import { CaseTemplate, TaskTemplate, templatePaths } from "../model/templates";
 import { PatternRule } from "../patterns/pattern-rule";
 import { Calendar } from "../scheduling/calendar";
-import { IsoDuration, durationMs, parseDuration } from "../scheduling/duration";
+import { SecretName } from "../security/org-secret";
+import { IsoDuration } from "../scheduling/duration";
+import { MAX_PATTERN_LENGTH, compileProfilePattern } from "../flow-rules/profile-regex";
 
 // ---------------------------------------------------------------------------
 // Leaves
 
-// A zero window would make deadlines and escalation steps fire in a loop.
-// (Refinements run even after IsoDuration failed; the malformed case is already reported.)
-const PositiveDuration = IsoDuration.refine((s) => parseDuration(s) === null || durationMs(s) > 0, {
-  message: "must be longer than zero",
-});
+// Every duration is at least PT1S (see IsoDuration). For escalation steps,
+// top-level repeats, stale reminders and retries that floor is what keeps a
+// tiny value from flooding work: at most one notice per second per item,
+// never a tight loop.
+const PositiveDuration = IsoDuration;
+
+// Each regex costs a linear scan of the text per signal (and per replayed
+// signal in a dry run); this keeps a profile's total within reason.
+const MAX_PROFILE_PATTERNS = 32;
 
 const Slug = z
   .string()
@@ -59,15 +65,14 @@ export const RolePath = z
 export const RegexSource = z
   .string()
   .min(1)
-  .max(500)
+  .max(MAX_PATTERN_LENGTH)
   .superRefine((source, ctx) => {
-    try {
-      new RegExp(source, "i");
-    } catch (e) {
-      ctx.addIssue({ code: "custom", message: `is not a valid regular expression: ${(e as Error).message}` });
-    }
+    const compiled = compileProfilePattern(source);
+    if (!compiled.ok) ctx.addIssue({ code: "custom", message: compiled.reason });
   })
-  .describe("A JavaScript regular expression (source only, no slashes), matched case-insensitively.");
+  .describe(
+    `A regular expression in RE2 syntax (source only, no slashes; as in JavaScript but without backreferences or lookaround, \\x{e9} instead of \\u00e9), matched case-insensitively in linear time. At most ${MAX_PATTERN_LENGTH} characters.`,
+  );
 
 const Text = z.string().min(1).max(200);
 const MetadataValue = z.union([z.string(), z.number(), z.boolean()], {
@@ -119,16 +124,19 @@ export const FlowWhen = z
     keywords: z
       .array(z.string().trim().min(1).max(100))
       .min(1)
+      .max(100)
       .optional()
       .describe(
-        "Any of these words or phrases occurs in the title or body: case-insensitive, whole words only (`leak` does not match `leakage`).",
+        "Any of these words or phrases occurs in the title or body: case-insensitive, whole words only (`leak` does not match `leakage`). Reads the first 65,536 characters of title and body together.",
       ),
     regex: z
       .array(RegexSource)
       .min(1)
       .max(20)
       .optional()
-      .describe("Any of these regular expressions matches the title or body (case-insensitive). Checked when the profile loads."),
+      .describe(
+        `Any of these regular expressions matches the title or body (case-insensitive; RE2 syntax: linear-time, no backreferences or lookaround). Checked when the profile loads; at most ${MAX_PROFILE_PATTERNS} in all flow rules. Reads the first 8,192 characters of title and body together.`,
+      ),
     metadata: z
       .record(z.string().min(1).max(100), z.union([MetadataValue, z.array(MetadataValue).min(1)], {
         error: "must be text, a number or true/false, or a list of them",
@@ -226,14 +234,15 @@ const EmailChannelFields = {
     .describe("Addresses that always receive this channel's mail, besides the people an event addresses."),
 };
 const WebhookChannelFields = {
-  url: z.url({ protocol: /^https?$/ }).describe("Receiver URL; each event is POSTed as JSON."),
-  secret_name: z
-    .string()
-    .regex(/^[A-Z][A-Z0-9_]*$/, { message: "must be an environment secret name such as ORGO_WEBHOOK_SECRET" })
-    .optional()
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
     .describe(
-      "Name of the Worker secret holding the HMAC-SHA-256 key; the signature goes in the X-Orgo-Signature header. Unsigned when absent.",
+      "Receiver URL; each event is POSTed as JSON, and redirects are not followed. Outside development it must be https on the standard port, to a public host: loopback, private, link-local, unique-local, CGNAT, multicast, reserved and unspecified addresses, and localhost, *.local and *.internal names, are refused.",
     ),
+  secret_name: SecretName.optional().describe(
+    "Name of one of the organization's own secrets (PUT /v1/orgs/{org}/secrets/{name}) holding the HMAC-SHA-256 key; the signature goes in the X-Orgo-Signature header. A profile may name a secret before it is set; until it is, deliveries are not sent (they fail with the reason, are retried, then dead-lettered). Unsigned when absent.",
+  ),
   max_attempts: z
     .number()
     .int()
@@ -296,13 +305,17 @@ export const EscalationNotify = z
 
 export const Escalation = z
   .object({
-    step: PositiveDuration.describe("Time an ignored item spends at each level before climbing one more (1001→101→11→1)."),
+    step: PositiveDuration.describe(
+      "Time an ignored item spends at each level before climbing one more (1001→101→11→1). At least PT1S, so an item climbs at most once a second.",
+    ),
     top_level: LevelNumber.default(1).describe(
       "The level at which climbing stops (1 = executive; broadcast labels stop at the matching broadcast tier).",
     ),
-    repeat_at_top: PositiveDuration.describe("Once at the top, re-notify at this interval until someone reacts."),
+    repeat_at_top: PositiveDuration.describe(
+      "Once at the top, re-notify at this interval until someone reacts. At least PT1S: at most one notice per second per item.",
+    ),
     stale_after: PositiveDuration.optional().describe(
-      "An item in progress with no update for this long reminds its owner, then the level above. No reminders when absent.",
+      "An item in progress with no update for this long reminds its owner, then the level above. No reminders when absent. At least PT1S.",
     ),
     notify: EscalationNotify,
   })
@@ -587,9 +600,11 @@ export function checkProfile(input: unknown): ProfileProblem[] {
     const r = parseLabel(value, { roles });
     if (!r.ok) add(path, r.reason);
   };
+  // Listed in each owner problem, so a long role list is cut rather than repeated whole.
+  const shownRoles = roles.slice(0, 10).join(", ") + (roles.length > 10 ? `, … (${roles.length - 10} more)` : "");
   const checkOwner = (value: unknown, path: (string | number)[]) => {
     if (typeof value !== "string" || !rolesUsable) return;
-    if (!roleSet.has(value)) add(path, `owner_role "${value}" is not one of the profile's roles (${roles.join(", ")})`);
+    if (!roleSet.has(value)) add(path, `owner_role "${value}" is not one of the profile's roles (${shownRoles})`);
   };
   const checkFlowTemplate = (value: unknown, path: (string | number)[]) => {
     if (typeof value !== "string") return;
@@ -634,6 +649,15 @@ export function checkProfile(input: unknown): ProfileProblem[] {
   checkTask(input.triage_task, ["triage_task"], checkFlowTemplate);
 
   checkUniqueIds("flow_rules");
+  // Reported once, at the rule whose patterns pass the limit.
+  let patterns = 0;
+  asArray(input.flow_rules).forEach((rule, i) => {
+    const before = patterns;
+    if (isRecord(rule) && isRecord(rule.when)) patterns += asArray(rule.when.regex).length;
+    if (before <= MAX_PROFILE_PATTERNS && patterns > MAX_PROFILE_PATTERNS) {
+      add(["flow_rules", i, "when", "regex"], `flow rules may hold at most ${MAX_PROFILE_PATTERNS} regular expressions in all`);
+    }
+  });
   asArray(input.flow_rules).forEach((rule, i) => {
     if (!isRecord(rule) || !isRecord(rule.then)) return;
     const path = ["flow_rules", i, "then"];

@@ -25,9 +25,16 @@
  * - Months and years move the local date by calendar months first, then land
  *   on the first working day on or after it at the same offset.
  * - Holidays are whole local days off.
+ * - A deadline lies at most 100 years after its start: a sparse calendar
+ *   could otherwise stretch a ten-year window over centuries.
+ *
+ * The cost of a deadline does not grow with the window: whole weeks are
+ * counted from the weekday table, with the holidays and daylight-saving days
+ * inside them computed exactly, and only the last stretch is walked day by
+ * day, so it ends exactly where a walk day by day would.
  */
 import { z } from "zod";
-import { addDuration, parseDuration, type DurationParts } from "./duration";
+import { addDuration, boundedParts, type DurationParts } from "./duration";
 
 // ---------------------------------------------------------------------------
 // Schema
@@ -242,13 +249,81 @@ function intervalsOn(day: DayNumber, cal: Calendar, holidays: ReadonlySet<string
 // corrupted calendar from spinning forever.
 const MAX_EMPTY_DAYS = 3_700;
 
+const weekdayIndex = (day: DayNumber): number => (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+const yearOfDay = (day: DayNumber): number => new Date(day * DAY_MS).getUTCFullYear();
+const dayOfIso = (iso: string): DayNumber => {
+  const [y, m, d] = iso.split("-").map(Number);
+  return dayOfWall(new Date(0).setUTCFullYear(y ?? 1970, (m ?? 1) - 1, d ?? 1));
+};
+
+// ---------------------------------------------------------------------------
+// Offset changes
+
+// Besides holidays, only a change of the zone's UTC offset (daylight saving)
+// makes a day's working time differ from what its weekday's hours say. The
+// changes are found by reading the offset a week apart (no zone changes it
+// twice within a week and back) and narrowing each change to the hour; the
+// local days around it are then computed exactly. The result depends on the
+// zone alone, so it is cached per zone and year and a long span pays for it
+// once.
+const PROBE_MS = 7 * DAY_MS;
+const HOUR_MS = 3_600_000;
+const MAX_CACHED_YEARS = 20_000;
+const offsetChangeDaysCache = new Map<string, readonly DayNumber[]>();
+
+function offsetChangeDays(tz: string, year: number): readonly DayNumber[] {
+  const key = `${tz}\u0000${year}`;
+  const known = offsetChangeDaysCache.get(key);
+  if (known) return known;
+  const out: DayNumber[] = [];
+  const end = new Date(0).setUTCFullYear(year + 1, 0, 1);
+  let t = new Date(0).setUTCFullYear(year, 0, 1);
+  let off = offsetAt(t, tz);
+  while (t < end) {
+    const next = Math.min(t + PROBE_MS, end);
+    const nextOff = offsetAt(next, tz);
+    if (nextOff !== off) {
+      let lo = t;
+      let hi = next;
+      while (hi - lo > HOUR_MS) {
+        const mid = lo + Math.floor((hi - lo) / 2);
+        if (offsetAt(mid, tz) === off) lo = mid;
+        else hi = mid;
+      }
+      for (let d = localDay(lo, tz) - 1; d <= localDay(hi, tz) + 1; d++) out.push(d);
+    }
+    t = next;
+    off = nextOff;
+  }
+  if (offsetChangeDaysCache.size >= MAX_CACHED_YEARS) offsetChangeDaysCache.clear();
+  offsetChangeDaysCache.set(key, out);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Working days
+
 class Days {
   private readonly holidays: ReadonlySet<string>;
+  /** Holidays as sorted day numbers, to find those inside a span by binary search. */
+  private readonly holidayDays: readonly DayNumber[];
   private readonly cache = new Map<DayNumber, Array<[number, number]>>();
+  /** Working time each weekday's hours give (index 0 = Sunday), before holidays and offset changes. */
+  private readonly weekdayMs: readonly number[];
+  /** Working time of a week without holidays or offset changes. */
+  readonly weekMs: number;
+  /** Weekdays with working hours: the working days of a week without holidays. */
+  readonly workweek: number;
+
   constructor(readonly cal: Calendar) {
     this.holidays = new Set(cal.holidays ?? []);
-    if (!Object.values(cal.working_hours).some((d) => d !== undefined && d.length > 0))
-      throw new RangeError("calendar has no working hours");
+    this.holidayDays = [...new Set((cal.holidays ?? []).map(dayOfIso))].sort((a, b) => a - b);
+    this.weekdayMs = WEEKDAYS.map((w) =>
+      (cal.working_hours[w] ?? []).reduce((sum, [s, e]) => sum + (minutesOf(e) - minutesOf(s)) * 60_000, 0),
+    );
+    this.weekMs = this.weekdayMs.reduce((a, b) => a + b, 0);
+    this.workweek = this.weekdayMs.filter((ms) => ms > 0).length;
+    if (this.workweek === 0) throw new RangeError("calendar has no working hours");
   }
   on(day: DayNumber): Array<[number, number]> {
     let v = this.cache.get(day);
@@ -273,6 +348,50 @@ class Days {
   }
   workingDayOnOrAfter(day: DayNumber): DayNumber {
     return this.on(day).length > 0 ? day : this.nextWorkingDay(day);
+  }
+
+  /**
+   * Working time and working days of the local days [from, to), without
+   * visiting them one by one: whole weeks from the weekday table, then the
+   * days that may differ from it (holidays, offset changes) computed exactly.
+   */
+  span(from: DayNumber, to: DayNumber): { ms: number; workingDays: number } {
+    const weeks = Math.max(0, Math.floor((to - from) / 7));
+    let ms = weeks * this.weekMs;
+    let workingDays = weeks * this.workweek;
+    for (let d = from + weeks * 7; d < to; d++) {
+      const nominal = this.weekdayMs[weekdayIndex(d)] ?? 0;
+      ms += nominal;
+      if (nominal > 0) workingDays++;
+    }
+    for (const d of this.irregularDays(from, to)) {
+      const nominal = this.weekdayMs[weekdayIndex(d)] ?? 0;
+      ms += this.total(d) - nominal;
+      workingDays += (this.on(d).length > 0 ? 1 : 0) - (nominal > 0 ? 1 : 0);
+    }
+    return { ms, workingDays };
+  }
+
+  /** Days in [from, to) whose working time may differ from their weekday's: holidays and days around an offset change. */
+  private irregularDays(from: DayNumber, to: DayNumber): Set<DayNumber> {
+    const out = new Set<DayNumber>();
+    let lo = 0;
+    let hi = this.holidayDays.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.holidayDays[mid] ?? 0) < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.holidayDays.length; i++) {
+      const holiday = this.holidayDays[i] as DayNumber;
+      if (holiday >= to) break;
+      out.add(holiday);
+    }
+    // A local day lies within a day of the UTC day with the same number.
+    for (let y = yearOfDay(from - 1); y <= yearOfDay(to + 1); y++) {
+      for (const d of offsetChangeDays(this.cal.time_zone, y)) if (d >= from && d < to) out.add(d);
+    }
+    return out;
   }
 }
 
@@ -301,12 +420,27 @@ export function nextWorkingInstant(at: Date, calendar: Calendar): Date {
   throw new RangeError("calendar has no working time within ten years");
 }
 
-/** Consumes `ms` of working time from `from`; lands on a closing rather than the next opening. */
-function consume(days: Days, from: number, ms: number): number {
+/**
+ * Consumes `ms` of working time from `from`; lands on a closing rather than
+ * the next opening. Null when that lies beyond the local day `limit`.
+ */
+function consume(days: Days, from: number, ms: number, limit: DayNumber): number | null {
   if (ms <= 0) return from;
   let remaining = ms;
   let empty = 0;
-  for (let d = localDay(from, days.cal.time_zone) - 1; empty < MAX_EMPTY_DAYS; d++) {
+  const first = localDay(from, days.cal.time_zone);
+  for (let d = first - 1; empty < MAX_EMPTY_DAYS; d++) {
+    if (d > limit) return null;
+    // Days from first + 2 on lie wholly after `from`, so whole weeks of them
+    // can be consumed at once.
+    if (d >= first + 2 && remaining > 2 * days.weekMs) {
+      const skipped = wholeWeeksWithin(days, d, remaining, limit);
+      if (skipped !== null) {
+        remaining -= skipped.ms;
+        d += skipped.days;
+        if (d > limit) return null;
+      }
+    }
     const intervals = days.on(d);
     if (intervals.length === 0) empty++;
     else empty = 0;
@@ -319,6 +453,43 @@ function consume(days: Days, from: number, ms: number): number {
     }
   }
   throw new RangeError("calendar has no working time within ten years");
+}
+
+/**
+ * The most whole weeks from local day `from` whose working time stays
+ * strictly below `remaining`, and that time. Strictly below: the deadline then
+ * lies after them, where the walk finds it exactly as a walk day by day would
+ * (ending on a closing when the time runs out there).
+ */
+function wholeWeeksWithin(days: Days, from: DayNumber, remaining: number, limit: DayNumber): { days: number; ms: number } | null {
+  // One week fewer than the nominal count leaves room for the hour a fall-back
+  // adds; going a week past `limit` is enough to know the deadline is beyond it.
+  let weeks = Math.min(Math.floor(remaining / days.weekMs) - 1, Math.floor((limit - from) / 7) + 1);
+  while (weeks >= 1) {
+    const { ms } = days.span(from, from + 7 * weeks);
+    if (ms < remaining) return { days: 7 * weeks, ms };
+    weeks -= Math.max(1, Math.ceil((ms - remaining + 1) / days.weekMs));
+  }
+  return null;
+}
+
+/**
+ * The `n`-th working day after `day` (`day` itself for n = 0), or null when it
+ * lies beyond `limit`. While more than a week of working days is left, whole
+ * weeks are counted at once: k weeks hold at most k × workweek working days,
+ * fewer than are left, so the target is never passed.
+ */
+function nthWorkingDayAfter(days: Days, day: DayNumber, n: number, limit: DayNumber): DayNumber | null {
+  let d = day;
+  let left = n;
+  while (left > days.workweek) {
+    if (d > limit) return null;
+    const weeks = Math.min(Math.floor((left - 1) / days.workweek), Math.floor((limit - d) / 7) + 1);
+    left -= days.span(d + 1, d + 1 + 7 * weeks).workingDays;
+    d += 7 * weeks;
+  }
+  for (; left > 0 && d <= limit; left--) d = days.nextWorkingDay(d);
+  return d > limit ? null : d;
 }
 
 /** Position of `t` as (working day, working time already elapsed that day), with offset < that day's total. */
@@ -360,19 +531,29 @@ const closingOf = (days: Days, day: DayNumber): number => {
   return last[1];
 };
 
+// A sparse calendar stretches a long window far: ten years of working hours
+// at four hours a week take four centuries. A business-time deadline lies at
+// most this far after its start, which bounds the work of computing it (the
+// offset changes of every year in between) and changes nothing in practice.
+const HORIZON_DAYS = 36_525; // 100 years
+
 function businessDeadline(start: Date, d: DurationParts, calendar: Calendar): Date {
   const days = new Days(calendar);
-  const workweek = WEEKDAYS.filter((w) => (calendar.working_hours[w]?.length ?? 0) > 0).length;
+  const tz = calendar.time_zone;
   const months = d.years * 12 + d.months;
-  const dayCount = d.days + d.weeks * workweek;
+  const dayCount = d.days + d.weeks * days.workweek;
   const timeMs = (d.hours * 3_600 + d.minutes * 60) * 1000 + Math.round(d.seconds * 1000);
+  const limit = localDay(start.getTime(), tz) + HORIZON_DAYS;
+  const horizon = start.getTime() + HORIZON_DAYS * DAY_MS;
 
   let cursor = start.getTime();
   if (months > 0 || dayCount > 0) {
     const pos = position(days, cursor);
     let day = pos.day;
     if (months > 0) day = days.workingDayOnOrAfter(addMonthsToDay(day, months));
-    for (let i = 0; i < dayCount; i++) day = days.nextWorkingDay(day);
+    const target = nthWorkingDayAfter(days, day, dayCount, limit);
+    if (target === null) return new Date(horizon);
+    day = target;
     // Offset 0 means an opening; the previous closing has the same working time
     // behind it and is earlier, so whole days from an opening end at a closing.
     if (pos.offset === 0) cursor = closingOf(days, days.previousWorkingDay(day));
@@ -380,7 +561,6 @@ function businessDeadline(start: Date, d: DurationParts, calendar: Calendar): Da
       // Same local clock time when the target day is open then (so DST does
       // not shift "tomorrow, same time" by an hour); otherwise the same amount
       // of working time into that day.
-      const tz = calendar.time_zone;
       const clock = wallMs(cursor, tz) - localDay(cursor, tz) * DAY_MS;
       const sameClock = instantOfWall(day * DAY_MS + clock, tz);
       cursor = days.on(day).some(([s, e]) => s < sameClock && sameClock <= e)
@@ -388,7 +568,8 @@ function businessDeadline(start: Date, d: DurationParts, calendar: Calendar): Da
         : instantAtOffset(days, day, pos.offset);
     }
   }
-  return new Date(consume(days, cursor, timeMs));
+  const end = consume(days, cursor, timeMs, limit);
+  return new Date(end === null ? horizon : Math.min(end, horizon));
 }
 
 /**
@@ -397,9 +578,16 @@ function businessDeadline(start: Date, d: DurationParts, calendar: Calendar): Da
  * module comment for how days, weeks and months are read).
  */
 export function computeDeadline(start: Date, duration: string, mode: "wall" | "business", calendar?: Calendar): Date {
-  const parts = parseDuration(duration);
-  if (!parts) throw new RangeError(`invalid ISO 8601 duration: ${duration}`);
+  const parts = boundedParts(duration);
   if (mode === "wall") return addDuration(start, parts);
   if (!calendar) throw new RangeError("business-time deadlines need a calendar");
   return businessDeadline(start, parts, calendar);
+}
+
+/**
+ * The working intervals of one local date ("YYYY-MM-DD") as instants, in
+ * order; empty on a holiday or a closed day.
+ */
+export function workingIntervals(localDate: string, calendar: Calendar): Array<[Date, Date]> {
+  return new Days(calendar).on(dayOfIso(localDate)).map(([s, e]) => [new Date(s), new Date(e)]);
 }

@@ -1,9 +1,11 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   Calendar,
   computeDeadline,
   isWorkingTime,
   nextWorkingInstant,
+  workingIntervals,
 } from "../../core/scheduling/calendar";
 
 const officeHours = (tz: string, holidays: string[] = []): Calendar =>
@@ -235,5 +237,204 @@ describe("isWorkingTime and nextWorkingInstant", () => {
     expect(isWorkingTime(at("2026-02-15T00:00:00+01:00"), cal)).toBe(false);
     expect(business("2026-02-14T22:00:00+01:00", "PT2H", cal)).toBe(iso(at("2026-02-15T00:00:00+01:00")));
     expect(business("2026-02-14T22:00:00+01:00", "PT3H", cal)).toBe(iso(at("2026-02-21T21:00:00+01:00")));
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Long windows: whole weeks are counted, not walked; the answer must not change.
+
+const DAY = 86_400_000;
+const localParts = (t: Date, tz: string) => {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: tz,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(t);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return { date: `${get("year")}-${get("month")}-${get("day")}`, clock: `${get("hour")}:${get("minute")}:${get("second")}` };
+};
+const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+
+/** Reference: consumes working time interval by interval, one local day after another. */
+function walkTime(start: Date, ms: number, cal: Calendar): Date {
+  const t = start.getTime();
+  let remaining = ms;
+  for (let date = addDays(localParts(start, cal.time_zone).date, -1); ; date = addDays(date, 1)) {
+    for (const [s, e] of workingIntervals(date, cal)) {
+      if (e.getTime() <= t) continue;
+      const begin = Math.max(s.getTime(), t);
+      if (remaining <= e.getTime() - begin) return new Date(begin + remaining);
+      remaining -= e.getTime() - begin;
+    }
+  }
+}
+
+/** Reference: the n-th local date after `date` that has working hours. */
+function walkWorkingDays(date: string, n: number, cal: Calendar): string {
+  let d = date;
+  for (let left = n; left > 0; ) {
+    d = addDays(d, 1);
+    if (workingIntervals(d, cal).length > 0) left--;
+  }
+  return d;
+}
+
+const ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "America/Santiago"];
+// Night shifts and round-the-clock days contain the daylight-saving changes; 01:30–03:30 straddles the gap.
+const DAY_SHAPES: Array<Array<[string, string]>> = [
+  [["09:00", "17:00"]],
+  [
+    ["08:00", "12:00"],
+    ["13:00", "17:00"],
+  ],
+  [["00:00", "06:00"]],
+  [["00:00", "24:00"]],
+  [["20:00", "24:00"]],
+  [["01:30", "03:30"]],
+];
+const FROM = Date.parse("2026-01-01T00:00:00Z");
+const YEAR = 365 * DAY;
+const holidayArb = fc.array(fc.integer({ min: 0, max: 3 * 365 }), { maxLength: 40 }).map((offsets) =>
+  [...new Set(offsets)].map((o) => new Date(FROM + o * DAY).toISOString().slice(0, 10)),
+);
+const calendarArb = fc
+  .record({
+    tz: fc.constantFrom(...ZONES),
+    shapes: fc.array(fc.option(fc.integer({ min: 0, max: DAY_SHAPES.length - 1 }), { nil: undefined }), { minLength: 7, maxLength: 7 }),
+    holidays: holidayArb,
+  })
+  .filter(({ shapes }) => shapes.some((s) => s !== undefined))
+  .map(({ tz, shapes, holidays }) => {
+    const working_hours: Record<string, Array<[string, string]>> = {};
+    (["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const).forEach((w, i) => {
+      const shape = shapes[i];
+      if (shape !== undefined) working_hours[w] = DAY_SHAPES[shape] ?? [];
+    });
+    return Calendar.parse({ time_zone: tz, working_hours, holidays });
+  });
+const weeklyHours = (cal: Calendar) =>
+  Object.values(cal.working_hours).reduce(
+    (sum, day) => sum + (day ?? []).reduce((h, [s, e]) => h + (Number(e.slice(0, 2)) * 60 + Number(e.slice(3)) - Number(s.slice(0, 2)) * 60 - Number(s.slice(3))) / 60, 0),
+    0,
+  );
+
+describe("business mode: long windows", () => {
+  it("hours and minutes: the same deadline as consuming working time day by day (up to a year of working time)", () => {
+    fc.assert(
+      fc.property(calendarArb, fc.integer({ min: 0, max: YEAR - 1 }), fc.double({ min: 0, max: 1, noNaN: true }), (cal, offset, share) => {
+        // Up to a year of this calendar's working time, in whole minutes.
+        const minutes = Math.max(1, Math.floor(share * weeklyHours(cal) * 52 * 60));
+        const start = new Date(FROM + offset);
+        const duration = `PT${Math.floor(minutes / 60)}H${minutes % 60}M`;
+        expect(iso(computeDeadline(start, duration, "business", cal)), `${cal.time_zone} ${start.toISOString()} ${duration}`).toBe(
+          iso(walkTime(start, minutes * 60_000, cal)),
+        );
+      }),
+      { seed: 20_260_211, numRuns: 100 },
+    );
+  });
+
+  it("days and weeks: the same working day as counting day by day, at the same clock time", () => {
+    const sameHoursArb = fc
+      .record({
+        tz: fc.constantFrom(...ZONES),
+        days: fc.subarray(["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const, { minLength: 1 }),
+        holidays: holidayArb,
+      })
+      .map(({ tz, days, holidays }) =>
+        Calendar.parse({ time_zone: tz, working_hours: Object.fromEntries(days.map((d) => [d, [["08:00", "18:00"]]])), holidays }),
+      );
+    fc.assert(
+      fc.property(sameHoursArb, fc.integer({ min: 0, max: 364 }), fc.integer({ min: 1, max: 599 }), fc.integer({ min: 1, max: 300 }), (cal, dayOffset, minute, count) => {
+        // A start inside working hours (not at an opening) on a working date.
+        let date = addDays("2026-01-01", dayOffset);
+        while (workingIntervals(date, cal).length === 0) date = addDays(date, 1);
+        const [open] = workingIntervals(date, cal)[0] ?? [];
+        const start = new Date((open as Date).getTime() + minute * 60_000);
+        const got = localParts(computeDeadline(start, `P${count}D`, "business", cal), cal.time_zone);
+        expect(got, `${cal.time_zone} ${start.toISOString()} P${count}D`).toEqual({
+          date: walkWorkingDays(date, count, cal),
+          clock: localParts(start, cal.time_zone).clock,
+        });
+      }),
+      { seed: 20_260_212, numRuns: 40 },
+    );
+  });
+
+  it("a round-the-clock calendar counts real elapsed time over months, across a DST change", () => {
+    const always = Calendar.parse({ time_zone: "Europe/Berlin", working_hours: every([["00:00", "24:00"]]) });
+    // January to May: the spring-forward week has an hour less than its weekday hours say.
+    expect(business("2026-01-05T10:00:00Z", "PT3000H", always)).toBe(iso(new Date(Date.parse("2026-01-05T10:00:00Z") + 3_000 * 3_600_000)));
+    // Over a year both changes are inside: still real time.
+    expect(business("2026-01-05T10:00:00Z", "PT8000H", always)).toBe(iso(new Date(Date.parse("2026-01-05T10:00:00Z") + 8_000 * 3_600_000)));
+  });
+
+  it("a day whose only hours fall into the spring-forward gap is not a working day", () => {
+    // 02:00–03:00 does not exist in Berlin on 2026-03-29.
+    const cal = Calendar.parse({ time_zone: "Europe/Berlin", working_hours: { sun: [["02:00", "03:00"]] } });
+    expect(workingIntervals("2026-03-29", cal)).toEqual([]);
+    const end = localParts(computeDeadline(at("2026-01-04T02:30:00+01:00"), "P30D", "business", cal), "Europe/Berlin");
+    expect(end.date).toBe(walkWorkingDays("2026-01-04", 30, cal));
+    expect(end.date).toBe(addDays("2026-01-04", 31 * 7));
+  });
+
+  it("computes ten years of working time (office hours: 2,190 weeks of 40 h end on a Friday's closing)", () => {
+    const start = at("2026-02-16T09:00:00+01:00"); // a Monday opening
+    const end = localParts(computeDeadline(start, "PT87600H", "business", berlin), "Europe/Berlin");
+    expect(end).toEqual({ date: addDays("2026-02-16", 2_189 * 7 + 4), clock: "17:00:00" });
+  });
+
+  it("a window used up exactly by whole weeks ends on a closing, not at the next opening", () => {
+    // Tuesday's closing: Wednesday takes 8 h, then 100 weeks of 40 h end on a Wednesday at 17:00.
+    const start = at("2026-02-17T17:00:00+01:00");
+    const end = computeDeadline(start, "PT4008H", "business", berlin);
+    expect(localParts(end, "Europe/Berlin")).toEqual({ date: addDays("2026-02-18", 700), clock: "17:00:00" });
+    expect(iso(end)).toBe(iso(walkTime(start, 4_008 * 3_600_000, berlin)));
+  });
+
+  it("computes ten years of working days, and P10Y", () => {
+    const start = at("2026-02-16T11:00:00+01:00");
+    // 3,650 working days are 730 weeks of five.
+    expect(localParts(computeDeadline(start, "P3650D", "business", berlin), "Europe/Berlin")).toEqual({
+      date: addDays("2026-02-16", 730 * 7),
+      clock: "11:00:00",
+    });
+    expect(localParts(computeDeadline(start, "P520W", "business", berlin), "Europe/Berlin")).toEqual({
+      date: addDays("2026-02-16", 520 * 7),
+      clock: "11:00:00",
+    });
+    // 2036-02-16 is a Saturday: the first working day on or after it.
+    expect(localParts(computeDeadline(start, "P10Y", "business", berlin), "Europe/Berlin")).toEqual({
+      date: "2036-02-18",
+      clock: "11:00:00",
+    });
+  });
+
+  it("skips holidays inside the counted weeks", () => {
+    const holidays = ["2026-05-01", "2026-12-24", "2026-12-25", "2027-01-01", "2030-10-03"];
+    const cal = officeHours("Europe/Berlin", holidays);
+    const start = at("2026-02-16T11:00:00+01:00");
+    expect(localParts(computeDeadline(start, "P1000D", "business", cal), "Europe/Berlin")).toEqual({
+      date: walkWorkingDays("2026-02-16", 1_000, cal),
+      clock: "11:00:00",
+    });
+    expect(iso(computeDeadline(start, "PT8000H", "business", cal))).toBe(iso(walkTime(start, 8_000 * 3_600_000, cal)));
+  });
+
+  it("a window a sparse calendar would stretch beyond 100 years ends 100 years after its start", () => {
+    const saturdayEvenings = Calendar.parse({ time_zone: "UTC", working_hours: { sat: [["20:00", "24:00"]] } });
+    const start = at("2026-02-14T21:00:00Z");
+    // 87,600 h at 4 h a week would take about 420 years.
+    expect(iso(computeDeadline(start, "PT87600H", "business", saturdayEvenings))).toBe(iso(new Date(start.getTime() + 36_525 * DAY)));
+    // 3,650 working days are 70 years of Saturdays: within the horizon.
+    expect(localParts(computeDeadline(start, "P3650D", "business", saturdayEvenings), "UTC")).toEqual({
+      date: addDays("2026-02-14", 3_650 * 7),
+      clock: "21:00:00",
+    });
   });
 });

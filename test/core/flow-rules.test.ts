@@ -637,3 +637,52 @@ flow_rules:
     expect({ s, p }).toEqual(before);
   });
 });
+
+describe("untrusted text against profile patterns", () => {
+  const evil = load(`
+name: evil
+roles: [Ops]
+default_label: 1001.14.Ops
+flow_rules:
+  - id: nested
+    when: { regex: ['(a+)+$'] }
+    then: { case: { severity: high } }
+  - id: many-words
+    when: { keywords: ['a a a a a a a a a a a a a a a a a a a a a a a a a b'] }
+    then: { case: { severity: low } }
+`);
+
+  it("a nested quantifier runs in linear time and still answers correctly", () => {
+    // On a backtracking engine this title alone takes longer than the test run.
+    const adversarial = evaluateSignal(signal({ title: `${"a".repeat(50)}!`, body: `${"a".repeat(8_000)}!` }), evil);
+    expect(adversarial.matched_rules).toEqual([]);
+    expect(adversarial.triage).toBe(true);
+    const hit = evaluateSignal(signal({ title: "x", body: `${"a".repeat(8_000)}` }), evil);
+    expect(hit.matched_rules).toEqual(["nested"]);
+    expect(hit.explanations[0]?.reasons).toEqual([`regex /(a+)+$/ matched "${"a".repeat(80)}" in body`]);
+    // Case-insensitive, as before.
+    expect(evaluateSignal(signal({ title: "shout AAA" }), evil).matched_rules).toEqual(["nested"]);
+  });
+
+  it("a many-word keyword against a long run of its first words completes without matching", () => {
+    const d = evaluateSignal(signal({ title: "t!", body: "a ".repeat(32_000) }), evil);
+    expect(d.matched_rules).toEqual([]);
+    expect(evaluateSignal(signal({ title: "t!", body: `${"a ".repeat(30)}b` }), evil).matched_rules).toEqual(["many-words"]);
+  });
+
+  it("text conditions read the first 65,536 characters of title and body together", () => {
+    const p = load("name: cap\nroles: [Ops]\ndefault_label: 1001.14.Ops\nflow_rules:\n  - { id: k, when: { keywords: [needle] }, then: {} }\n  - { id: r, when: { regex: ['haystack!'] }, then: {} }\n");
+    const title = "t".repeat(100);
+    const within = `${"x ".repeat((65_536 - 100 - 8) / 2)}needle`;
+    expect(evaluateSignal(signal({ title, body: within }), p).matched_rules).toEqual(["k"]);
+    expect(evaluateSignal(signal({ title, body: `${"x ".repeat(40_000)}needle` }), p).matched_rules).toEqual([]);
+    expect(evaluateSignal(signal({ title, body: `${"x".repeat(70_000)} haystack!` }), p).matched_rules).toEqual([]);
+  });
+
+  it("regexes read only the first 8,192 characters of title and body together", () => {
+    const p = load("name: cap\nroles: [Ops]\ndefault_label: 1001.14.Ops\nflow_rules:\n  - { id: r, when: { regex: ['haystack!'] }, then: {} }\n");
+    const title = "t".repeat(100);
+    expect(evaluateSignal(signal({ title, body: `${"x".repeat(8_192 - 100 - 10)} haystack!` }), p).matched_rules).toEqual(["r"]);
+    expect(evaluateSignal(signal({ title, body: `${"x".repeat(8_192 - 100)} haystack!` }), p).matched_rules).toEqual([]);
+  });
+});

@@ -223,7 +223,46 @@ describe("broken profiles name the path and the line", () => {
       column: 9,
       message: /ISO 8601/,
     },
-    { what: "zero duration", yaml: "name: x\nescalation:\n  step: PT0S\n", path: "escalation.step", line: 3, message: /longer than zero/ },
+    { what: "zero duration", yaml: "name: x\nescalation:\n  step: PT0S\n", path: "escalation.step", line: 3, message: /too short.*PT1S/ },
+    { what: "sub-second step", yaml: "name: x\nescalation:\n  repeat_at_top: PT0.001S\n", path: "escalation.repeat_at_top", line: 3, message: /too short.*PT1S/ },
+    {
+      what: "reactivity beyond ten years",
+      yaml: "name: x\nreactivity:\n  low: P300000D\n",
+      path: "reactivity.low",
+      line: 3,
+      message: /too long.*P10Y/,
+    },
+    {
+      what: "pattern window beyond ten years",
+      yaml:
+        "name: x\npattern_rules:\n" +
+        "  - id: p\n    match: { entity: task }\n    group_by: location.site\n    window: P11Y\n    threshold: 2\n    cooldown: PT0.5S\n" +
+        "    action:\n      case: { title: 'Audit {{group}}' }\n",
+      path: "pattern_rules.0.window",
+      line: 6,
+      message: /too long/,
+    },
+    {
+      what: "regex with lookahead",
+      yaml: "name: x\nflow_rules:\n  - id: a\n    when:\n      regex: ['ok', 'gun(?= shot)']\n    then: {}\n",
+      path: "flow_rules.0.when.regex.1",
+      line: 5,
+      message: /RE2.*lookaround.*unsupported Perl syntax/,
+    },
+    {
+      what: "regex with a backreference",
+      yaml: "name: x\nflow_rules:\n  - id: a\n    when:\n      regex: ['(\\w)\\1']\n    then: {}\n",
+      path: "flow_rules.0.when.regex.0",
+      line: 5,
+      message: /RE2.*invalid escape sequence/,
+    },
+    {
+      what: "regex too complex",
+      yaml: "name: x\nflow_rules:\n  - id: a\n    when:\n      regex: ['a{1,1000}b']\n    then: {}\n",
+      path: "flow_rules.0.when.regex.0",
+      line: 5,
+      message: /too complex/,
+    },
     {
       what: "unknown top-level key",
       yaml: "name: x\nprivacy: open\nreactivty:\n  high: PT1H\n",
@@ -460,5 +499,71 @@ describe("a document with its own roles and no default_label", () => {
   it("keeps an explicit default_label", () => {
     const loaded = loadProfile("name: club\nroles: [Coaches, Players]\ndefault_label: 1001.14.Players\n", () => undefined);
     expect(loaded.ok && loaded.profile.default_label).toBe("1001.14.Players");
+  });
+});
+
+describe("a hostile document is refused cheaply, with a small answer", () => {
+  it("15,000 unknown keys: 50 problems and one counting the rest, the allowed keys said once", () => {
+    let yaml = "name: x\n";
+    for (let i = 0; i < 15_000; i++) yaml += `k${i}: 1\n`;
+    const errors = mustFail(yaml);
+    expect(errors).toHaveLength(51);
+    expect(errors[0]).toMatchObject({ path: "k0", line: 2, column: 1 });
+    expect(errors[0]?.message).toMatch(/^unknown key "k0"; allowed here: name, extends, description, privacy/);
+    expect(errors[49]).toMatchObject({ path: "k49", line: 51, message: 'unknown key "k49"' });
+    expect(errors[50]).toEqual({ path: "", message: "14,950 more problems not listed (15,000 in all); fix the ones above first" });
+    expect(errors.filter((e) => e.message.includes("allowed here"))).toHaveLength(1);
+    expect(JSON.stringify(errors).length).toBeLessThan(5_000);
+  });
+
+  it("says the allowed keys once per object and still suggests close keys", () => {
+    const errors = mustFail("name: x\nescalation:\n  stepp: PT1H\n  speed: fast\nreactivty: {}\nprivcy: open\n");
+    expect(errors.map((e) => [e.path, e.message])).toEqual([
+      ["escalation.stepp", 'unknown key "stepp" (did you mean "step"?); allowed here: step, top_level, repeat_at_top, stale_after, notify'],
+      ["escalation.speed", 'unknown key "speed"'],
+      ["reactivty", expect.stringMatching(/^unknown key "reactivty" \(did you mean "reactivity"\?\); allowed here: name, /)],
+      ["privcy", 'unknown key "privcy" (did you mean "privacy"?)'],
+    ]);
+  });
+
+  it("refuses deep nesting before reading it", () => {
+    let block = "name: x\ndescription:\n";
+    for (let i = 1; i <= 40; i++) block += `${"  ".repeat(i)}k${i}:\n`;
+    const [deep] = mustFail(block);
+    expect(deep).toMatchObject({ path: "", message: "a profile nests maps and lists at most 32 deep" });
+    const flow = mustFail(`name: x\ndescription: ${"[".repeat(5_000)}${"]".repeat(5_000)}\n`);
+    expect(flow.length).toBeGreaterThan(0);
+    for (const e of flow) expect(e).toMatchObject({ path: "", message: expect.stringMatching(/^YAML syntax error/) });
+  });
+
+  it("refuses an alias bomb", () => {
+    // Nine levels of ten aliases each would expand to 10^9 strings.
+    let yaml = "name: x\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+    for (let i = 1; i <= 9; i++) yaml += `l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(", ")}]\n`;
+    const errors = mustFail(yaml);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toMatch(/YAML error: Excessive alias count/);
+    // More alias references than allowed are refused on the syntax tree already.
+    const many = mustFail(`name: x\nroles: &r [Ops]\nlist: [${Array(101).fill("*r").join(", ")}]\n`);
+    expect(many[0]?.message).toBe("a profile uses at most 100 YAML aliases");
+  });
+
+  it("refuses a document that is too large, has too many nodes or too long a key", () => {
+    expect(mustFail(`name: x\ndescription: "${"x".repeat(200_000)}"\n`)[0]?.message).toBe("a profile is at most 200,000 bytes of YAML");
+    // 150 kB in characters but over 200 kB in UTF-8.
+    expect(mustFail(`name: x\ndescription: "${"é".repeat(150_000)}"\n`)[0]?.message).toBe("a profile is at most 200,000 bytes of YAML");
+    expect(mustFail(`name: x\nroles: [${Array(60_000).fill("a").join(",")}]\n`)).toEqual([
+      { path: "", message: "a profile has at most 50,000 keys, values and list items", line: 2, column: expect.any(Number) },
+    ]);
+    expect(mustFail(`name: x\n${"k".repeat(201)}: 1\n`)).toEqual([{ path: "", message: "a key is at most 200 characters long", line: 2, column: 1 }]);
+  });
+
+  it("bounds keyword lists and the regexes of all flow rules", () => {
+    const keywords = mustFail(`name: x\nflow_rules:\n  - id: a\n    when: { keywords: [${Array.from({ length: 101 }, (_, i) => `w${i}`).join(", ")}] }\n    then: {}\n`);
+    expect(keywords.map((e) => e.path)).toContain("flow_rules.0.when.keywords");
+    let rules = "name: x\nflow_rules:\n";
+    for (let i = 0; i < 3; i++) rules += `  - id: r${i}\n    when: { regex: [${Array.from({ length: 12 }, (_, j) => `'x${i}y${j}'`).join(", ")}] }\n    then: {}\n`;
+    const regexes = mustFail(rules);
+    expect(regexes.map((e) => [e.path, e.message])).toEqual([["flow_rules.2.when.regex", "flow rules may hold at most 32 regular expressions in all"]]);
   });
 });

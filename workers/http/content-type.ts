@@ -37,3 +37,16 @@ export const requireBodyType: MiddlewareHandler<AppEnv> = async (c, next) => {
 function describe(f: RegExp): string {
   return f === YAML_TYPE ? "application/yaml" : f === NDJSON_TYPE ? "application/x-ndjson" : "application/json";
 }
+
+/**
+ * The body as UTF-8 text. Read as bytes and decoded here, because the
+ * runtime warns on `.text()` for types it does not know to be text (YAML,
+ * NDJSON); bytes that are not UTF-8 are a 400, not silently replaced.
+ */
+export async function bodyText(c: { req: { arrayBuffer(): Promise<ArrayBuffer> } }): Promise<string> {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(await c.req.arrayBuffer());
+  } catch {
+    throw new DomainError("bad_request", "the body is not UTF-8 text", [{ path: "body", message: "not valid UTF-8" }]);
+  }
+}
