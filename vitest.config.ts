@@ -6,8 +6,14 @@ export default defineConfig({
   test: {
     // The Worker's per-request log lines are asserted where they matter, not echoed.
     onConsoleLog: (log) => !log.includes('"msg":"request"'),
+    globalSetup: ["./test/quiet-runtime.ts"],
+    // A stuck test, hook or teardown fails fast instead of hanging the run.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    teardownTimeout: 10_000,
     projects: [
       {
+        extends: true,
         test: {
           name: "core",
           environment: "node",
@@ -15,6 +21,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         plugins: [
           cloudflareTest(async () => ({
             main: "./workers/index.ts",
@@ -23,9 +30,6 @@ export default defineConfig({
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "d1-migrations")),
                 ORGO_ADMIN_TOKEN: "test-admin-token",
-                // Webhook signing keys named by the shipped profiles' and the tests' webhook channels.
-                ORGO_WEBHOOK_SECRET: "test-webhook-secret",
-                RETAIL_WEBHOOK_SECRET: "test-retail-webhook-secret",
               },
             },
           })),
@@ -34,7 +38,6 @@ export default defineConfig({
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
           setupFiles: ["./test/workers/apply-migrations.ts"],
-          testTimeout: 30_000,
         },
       },
     ],

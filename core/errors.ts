@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   "invalid_transition",
   "invalid_profile",
   "rate_limited",
+  "unavailable", // a dependency (D1) failed; nothing was changed, a retry may succeed
   "internal",
 ] as const;
 

@@ -12,6 +12,9 @@ import { DomainError, fail, isDomainError, type Result } from "../core/errors";
 import type { DomainErrorData } from "../core/errors";
 import type { Case, CaseCreate, CasePatch, Person, PersonCreate, PersonPatch, Role, SignalSource, Task, TaskCreate, TaskTransition } from "../core/model";
 import { LOGIN_WINDOW_MS, loginVerdict } from "../core/security/login-throttle";
+import type { SecretSummary } from "../core/security/org-secret";
+import { keyringFrom, sealSecret, type SecretKeyring } from "../core/security/secret-envelope";
+import { deploymentMode, requireSafeWebhookUrl } from "../core/security/webhook-url";
 import type { Profile } from "../core/profiles";
 import type { Timer } from "../core/scheduling/timers";
 import { auditEvent, createCase, patchCase } from "./commands/cases";
@@ -34,12 +37,15 @@ import {
   type UserDraft,
 } from "./commands/org";
 import { createPerson, patchPerson } from "./commands/persons";
+import { deleteSecret, putSecret, readSecret } from "./commands/secrets";
 import { observePatterns } from "./commands/patterns";
 import { batchOrder, ingestSignal, type SignalOutcome } from "./commands/signals";
 import { createTask, moveTask } from "./commands/tasks";
 import { writeToD1 } from "./outbox/d1-sink";
+import type { OutboxItem } from "./outbox/outbox-item";
 import { migrate } from "./store/migrations";
 import { OrgStore, type StoredToken, type StoredUser } from "./store/org-store";
+import { SecretStore } from "./store/secret-store";
 
 /** How long a command waits for its D1 copy before answering anyway (the alarm finishes the flush). */
 const FLUSH_WAIT_MS = 2_000;
@@ -49,6 +55,11 @@ const FLUSH_BATCH = 100;
 const OUTBOX_RETRY_MS = 1_000;
 /** Timers handled per alarm run before yielding to requests (the alarm re-arms at once). */
 const TIMERS_PER_ALARM = 2_000;
+/** Passes over the schedule per alarm run, for timers that handling other timers made due. */
+const ALARM_ROUNDS = 4;
+
+/** Thrown inside a rehearsal transaction to roll it back. */
+const REHEARSAL = Symbol("rehearsal");
 
 export type SignalItemResult = { index: number; ok: true; outcome: SignalOutcome } | { index: number; ok: false; error: DomainErrorData };
 
@@ -59,6 +70,8 @@ export type PublicToken = Omit<StoredToken, "token_hash">;
 
 export class OrgObject extends DurableObject<Env> {
   private readonly store: OrgStore;
+  private readonly secrets: SecretStore;
+  private keyringCache: Promise<SecretKeyring | null> | null = null;
   private profileCache: Profile | null = null;
   private flushing: Promise<void> | null = null;
   /** D1 bookmark after our latest write: readers pass it back to see at least this state. */
@@ -67,21 +80,38 @@ export class OrgObject extends DurableObject<Env> {
   sinkDelayMs = 0;
   /** Fault injection for tests: the alarm throws after handling this many timers (then is retried). */
   failAlarmAfterTimers: number | null = null;
+  /** Fault injection for tests: the batch item at this index fails unexpectedly after its writes (once). */
+  failIngestAtIndex: number | null = null;
+  /**
+   * The object's clock is real time plus this offset. Tests move time forward
+   * here instead of sleeping or rewriting stored deadlines; production never
+   * sets it. Alarms are armed in the object's time, so a test that moves the
+   * clock fires them with `runDurableObjectAlarm` and none fires behind its back.
+   */
+  clockOffsetMs = 0;
+  /** The alarm time last written, so an unchanged schedule costs no storage write. */
+  private armedAt: number | null | undefined = undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new OrgStore(ctx.storage.sql);
+    this.secrets = new SecretStore(ctx.storage.sql);
     migrate(ctx.storage.sql);
     // Locally an alarm already past due may never fire after a restart: re-arm from the schedule.
-    void ctx.blockConcurrencyWhile(async () => {
-      if ((await ctx.storage.getAlarm()) === null) await this.armAlarm();
-    });
+    // A failure here must not poison the object: the cron's heal() re-arms later.
+    void ctx
+      .blockConcurrencyWhile(async () => {
+        this.armedAt = await ctx.storage.getAlarm();
+        if (this.armedAt === null) await this.armAlarm();
+      })
+      .catch((e) => console.error(JSON.stringify({ msg: "alarm re-arm on start failed", error: String(e) })));
   }
 
   // --- commands (one RPC method each) ---------------------------------------
 
   initialize(args: InitArgs): Promise<Result<{ admin: PublicUser; token_id: string }>> {
     return this.command(SYSTEM_ACTOR, (ctx) => {
+      this.refuseUnsafeWebhook(args.profile);
       const { admin, token } = initializeOrg(ctx, args);
       return { admin: publicUser(admin), token_id: token.token_id };
     }, args.profile);
@@ -112,8 +142,9 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   /**
-   * Ingests signals one by one, each in its own transaction: a bad item is
-   * rejected alone and leaves nothing behind. Items run in `occurred_at`
+   * Ingests signals one by one, each in its own transaction: an item that
+   * fails, for any reason, is rejected alone and leaves nothing behind, and
+   * every item gets its answer. Items run in `occurred_at`
    * order; results come back in request order.
    */
   async ingestSignals(actor: Actor, items: unknown[], source: SignalSource): Promise<Result<SignalItemResult[]>> {
@@ -123,10 +154,17 @@ export class OrgObject extends DurableObject<Env> {
     for (const index of batchOrder(items)) {
       const ctx = this.context(actor, profile);
       try {
-        results[index] = { index, ok: true, outcome: this.ctx.storage.transactionSync(() => ingestSignal(ctx, items[index], source)) };
+        const outcome = this.ctx.storage.transactionSync(() => {
+          const applied = ingestSignal(ctx, items[index], source);
+          if (this.failIngestAtIndex === index) {
+            this.failIngestAtIndex = null;
+            throw new Error("injected ingest failure");
+          }
+          return applied;
+        });
+        results[index] = { index, ok: true, outcome };
       } catch (e) {
-        if (!isDomainError(e)) throw e;
-        results[index] = { index, ok: false, error: e.toData() };
+        results[index] = { index, ok: false, error: isDomainError(e) ? e.toData() : unexpectedItemFailure(index, e) };
       }
     }
     return this.settle(results);
@@ -137,7 +175,7 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   updateUser(actor: Actor, userId: string, change: UserChange): Promise<Result<PublicUser>> {
-    return this.command(actor, (ctx) => publicUser(updateUser(ctx, userId, change)));
+    return this.revoking(actor, (ctx) => publicUser(updateUser(ctx, userId, change)));
   }
 
   createPerson(actor: Actor, input: PersonCreate): Promise<Result<Person>> {
@@ -148,17 +186,19 @@ export class OrgObject extends DurableObject<Env> {
     return this.command(actor, (ctx) => patchPerson(ctx, personId, patch));
   }
 
-  /** Refuses a login attempt while too many recent ones failed (per email). */
-  loginGate(email: string): Result<null> {
-    const now = Date.now();
+  /**
+   * Admits a login attempt unless too many recent ones failed (per email).
+   * An admitted attempt counts as a failure from this moment until it
+   * succeeds: the check and the count are one step of this single-threaded
+   * object, so parallel attempts from any number of isolates cannot all pass
+   * the gate before the first failure is recorded.
+   */
+  loginAttempt(email: string): Result<null> {
+    const now = this.now().getTime();
     const verdict = loginVerdict(this.store.loginFailuresSince(email, now - LOGIN_WINDOW_MS), now);
-    if (verdict.allowed) return { ok: true, value: null };
-    return fail(new DomainError("rate_limited", "too many failed logins; try again later", [], verdict.retryAfterSeconds));
-  }
-
-  loginFailed(email: string): void {
-    const now = Date.now();
+    if (!verdict.allowed) return fail(new DomainError("rate_limited", "too many failed logins; try again later", [], verdict.retryAfterSeconds));
     this.store.recordLoginFailure(email, now, now - LOGIN_WINDOW_MS);
+    return { ok: true, value: null };
   }
 
   loginSucceeded(email: string): void {
@@ -170,11 +210,25 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   revokeToken(actor: Actor, tokenId: string): Promise<Result<null>> {
-    return this.command(actor, (ctx) => (revokeToken(ctx, tokenId), null));
+    return this.revoking(actor, (ctx) => (revokeToken(ctx, tokenId), null));
   }
 
   putProfile(actor: Actor, profile: Profile, yaml: string): Promise<Result<Profile>> {
-    return this.command(actor, (ctx) => (setProfile(ctx, profile, yaml), profile));
+    return this.command(actor, (ctx) => (this.refuseUnsafeWebhook(profile), setProfile(ctx, profile, yaml), profile));
+  }
+
+  /** Creates or replaces an organization secret; the value is sealed before it reaches storage. */
+  async putSecret(actor: Actor, name: string, value: string): Promise<Result<"created" | "updated">> {
+    const org = this.store.org();
+    if (!org) return fail(new DomainError("not_found", "organization not found"));
+    const ring = await this.keyring();
+    if (!ring) return fail(new DomainError("internal", "secrets cannot be stored: set ORGO_SECRETS_KEY (or ORGO_ADMIN_TOKEN)"));
+    const sealed = await sealSecret(ring, org.org_id, name, value);
+    return this.command(actor, (ctx) => putSecret(ctx, this.secrets, name, sealed));
+  }
+
+  deleteSecret(actor: Actor, name: string): Promise<Result<null>> {
+    return this.command(actor, (ctx) => (deleteSecret(ctx, this.secrets, name), null));
   }
 
   // --- reads served by the object itself ------------------------------------
@@ -189,6 +243,11 @@ export class OrgObject extends DurableObject<Env> {
     return this.store.roles();
   }
 
+  /** Names and dates only: secrets live here alone, never in D1. */
+  listSecrets(): SecretSummary[] {
+    return this.secrets.list();
+  }
+
   /** Operational view: pending timers and the unflushed outbox. */
   stats(): { timers: number; outbox: number; next_timer_at: number | null } {
     return { timers: this.store.timerCount(), outbox: this.store.outboxSize(), next_timer_at: this.store.earliestTimer() };
@@ -196,6 +255,7 @@ export class OrgObject extends DurableObject<Env> {
 
   /** Cron safety net: drain the outbox and make sure the alarm is armed. */
   async heal(): Promise<{ timers: number; outbox: number }> {
+    this.armedAt = undefined;
     await this.flushAll();
     await this.armAlarm();
     return { timers: this.store.timerCount(), outbox: this.store.outboxSize() };
@@ -206,7 +266,7 @@ export class OrgObject extends DurableObject<Env> {
    * records in the audit log what it did (that record is itself subject to
    * the next purge, after the audit retention).
    */
-  async purge(now = new Date()): Promise<Result<RetentionReport>> {
+  async purge(now = this.now()): Promise<Result<RetentionReport>> {
     const profile = this.profile();
     const org = this.store.org();
     if (!profile || !org) return fail(new DomainError("not_found", "organization not found"));
@@ -229,10 +289,18 @@ export class OrgObject extends DurableObject<Env> {
   // --- alarm: due timers, then the outbox --------------------------------------
 
   override async alarm(): Promise<void> {
+    // A running alarm is no longer armed: whatever stands now is unknown until re-armed below.
+    this.armedAt = undefined;
     const profile = this.profile();
-    if (profile) {
-      const now = new Date();
-      const due = this.store.dueTimers(now.getTime(), TIMERS_PER_ALARM);
+    let budget = TIMERS_PER_ALARM;
+    // Handling a timer may make another one due at once (an escalation queues a
+    // delivery due now): take those in further rounds of this run rather than
+    // arming an alarm in the past, which would run behind everyone's back.
+    for (let round = 0; profile && budget > 0 && round < ALARM_ROUNDS; round++) {
+      const now = this.now();
+      const due = this.store.dueTimers(now.getTime(), budget);
+      if (due.length === 0) break;
+      budget -= due.length;
       let handled = 0;
       const deliveries: Timer[] = [];
       for (const timer of due) {
@@ -262,11 +330,12 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   private deliveryEnv(): DeliveryEnv {
-    const vars = this.env as unknown as Record<string, unknown>;
     const domain = this.env.ORGO_EMAIL_DOMAIN;
     const mailer = this.env.MAILER;
+    const orgId = this.store.org()?.org_id ?? "";
     return {
-      secret: (name) => (typeof vars[name] === "string" ? (vars[name] as string) : undefined),
+      signingSecret: async (name) => readSecret(this.secrets, await this.keyring(), orgId, name),
+      mode: deploymentMode(this.env.ORGO_ENV),
       sendEmail:
         this.env.ORGO_EMAIL_DELIVERY === "send_email"
           ? async (to, subject, text) => {
@@ -283,14 +352,30 @@ export class OrgObject extends DurableObject<Env> {
     return (this.profileCache ??= this.store.getMeta<Profile>("profile"));
   }
 
-  private context(actor: Actor, profile: Profile, now = new Date()): CommandContext {
+  /** Derived once per object: the key material does not change while it runs. */
+  private keyring(): Promise<SecretKeyring | null> {
+    const env = this.env as Env & { ORGO_SECRETS_KEY?: string };
+    return (this.keyringCache ??= keyringFrom({ ORGO_SECRETS_KEY: env.ORGO_SECRETS_KEY, ORGO_ADMIN_TOKEN: env.ORGO_ADMIN_TOKEN }));
+  }
+
+  /** The profile schema is pure and knows no environment: which URLs are allowed is decided here. */
+  private refuseUnsafeWebhook(profile: Profile): void {
+    const url = profile.notifications.channels.webhook?.url;
+    if (url) requireSafeWebhookUrl(url, deploymentMode(this.env.ORGO_ENV), "notifications.channels.webhook.url");
+  }
+
+  private now(): Date {
+    return new Date(Date.now() + this.clockOffsetMs);
+  }
+
+  private context(actor: Actor, profile: Profile, now = this.now()): CommandContext {
     return { store: this.store, now, actor, profile };
   }
 
-  private async command<T>(actor: Actor, decide: (ctx: CommandContext) => T, profileOverride?: Profile): Promise<Result<T>> {
+  private async command<T>(actor: Actor, decide: (ctx: CommandContext) => T, profileOverride?: Profile, now = this.now()): Promise<Result<T>> {
     const profile = profileOverride ?? this.profile();
     if (!profile) return fail(new DomainError("not_found", "organization not found"));
-    const ctx = this.context(actor, profile);
+    const ctx = this.context(actor, profile, now);
     let value: T;
     try {
       value = this.ctx.storage.transactionSync(() => decide(ctx));
@@ -302,25 +387,74 @@ export class OrgObject extends DurableObject<Env> {
     return this.settle(value);
   }
 
-  /** After a commit: re-arm the alarm, then wait (bounded) until D1 holds what was written. */
+  /**
+   * A command that may revoke tokens. Readers authenticate against D1, so a
+   * revocation must be there before anyone is told it happened, whatever the
+   * outbox's lag: the command is rehearsed in a transaction that is rolled
+   * back, the token rows it would write go to D1 at once (idempotent,
+   * version-guarded upserts, so the outbox's later copy of them changes
+   * nothing), and only then does it run for real, at the same instant. If D1
+   * cannot take them, nothing changes and the caller may retry. Revocation
+   * only ever moves one way, so commands interleaving at the await are harmless.
+   */
+  private async revoking<T>(actor: Actor, decide: (ctx: CommandContext) => T): Promise<Result<T>> {
+    const profile = this.profile();
+    if (!profile) return fail(new DomainError("not_found", "organization not found"));
+    const now = this.now();
+    let tokens: OutboxItem[] = [];
+    try {
+      this.ctx.storage.transactionSync(() => {
+        const head = this.store.outboxHead();
+        decide(this.context(actor, profile, now));
+        tokens = this.store.outboxSince(head, "token");
+        throw REHEARSAL;
+      });
+    } catch (e) {
+      if (e !== REHEARSAL) {
+        if (isDomainError(e)) return fail(e);
+        throw e;
+      }
+    }
+    try {
+      for (let i = 0; i < tokens.length; i += FLUSH_BATCH) await writeToD1(this.env.DB, tokens.slice(i, i + FLUSH_BATCH));
+    } catch (e) {
+      console.error(JSON.stringify({ msg: "revocation write-through failed", error: String(e) }));
+      return fail(new DomainError("unavailable", "the revocation could not be recorded; nothing changed, try again"));
+    }
+    return this.command(actor, decide, undefined, now);
+  }
+
+  /**
+   * After a commit: wait (bounded) until D1 holds what was written, then arm
+   * the alarm for what is left. Before the wait, a safety alarm (no earlier
+   * than the wait's bound) covers an object that dies mid-flush; it is written
+   * in the same storage batch as the commit, since nothing is awaited between
+   * them. After a successful flush it moves back to the earliest timer, so a
+   * command leaves no alarm of its own behind.
+   */
   private async settle<T>(value: T): Promise<Result<T>> {
     const head = this.store.outboxHead();
-    await this.armAlarm();
+    await this.armAlarm(this.now().getTime() + FLUSH_WAIT_MS + OUTBOX_RETRY_MS);
     await this.flushUpTo(head, FLUSH_WAIT_MS);
+    await this.armAlarm();
     return { ok: true, value, bookmark: this.bookmark };
   }
 
-  /** Arms the single alarm at the earliest due timer, or soon if the outbox still holds rows. */
-  private async armAlarm(): Promise<void> {
+  /**
+   * Arms the single alarm at the earliest due timer, or at `outboxRetryAt`
+   * (default: soon) while the outbox still holds rows; skips the write when
+   * the alarm already stands there.
+   */
+  private async armAlarm(outboxRetryAt = this.now().getTime() + OUTBOX_RETRY_MS): Promise<void> {
     const candidates: number[] = [];
     const timer = this.store.earliestTimer();
     if (timer !== null) candidates.push(timer);
-    if (this.store.outboxSize() > 0) candidates.push(Date.now() + OUTBOX_RETRY_MS);
-    if (candidates.length === 0) {
-      await this.ctx.storage.deleteAlarm();
-      return;
-    }
-    await this.ctx.storage.setAlarm(Math.min(...candidates));
+    if (this.store.outboxSize() > 0) candidates.push(outboxRetryAt);
+    const at = candidates.length === 0 ? null : Math.min(...candidates);
+    if (at === this.armedAt) return;
+    this.armedAt = at;
+    if (at === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(at);
   }
 
   /** Waits until the outbox is flushed through `head`, or `waitMs` passed. Never throws. */
@@ -358,6 +492,16 @@ export class OrgObject extends DurableObject<Env> {
     this.bookmark = session.getBookmark() ?? this.bookmark;
     this.store.ackOutbox(batch[batch.length - 1]!.seq);
   }
+}
+
+/**
+ * An unexpected error in one batch item: its transaction rolled it back, so
+ * the item is rejected alone and the batch goes on. Logged once, without the
+ * item (it may carry personal data); the client gets a generic message.
+ */
+function unexpectedItemFailure(index: number, e: unknown): DomainErrorData {
+  console.error(JSON.stringify({ msg: "signal item failed", index, error: String(e), stack: e instanceof Error ? e.stack : undefined }));
+  return { code: "internal", message: "this signal could not be processed; it was not applied" };
 }
 
 function publicUser(u: StoredUser): PublicUser {

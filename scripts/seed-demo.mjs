@@ -1,13 +1,15 @@
 // Seeds the demo organization once. Its token is kept in the state directory
 // so every later start prints the same one; if that file is lost, a new token
-// is issued with the platform admin token.
+// is issued with the platform admin token. Its profile (demo-profile.yaml)
+// keeps notifications on this machine, so a local start reaches no outside host.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 const DEMO = {
   slug: "demo",
   name: "Demo Retail Co.",
-  profile: "retail_ops",
+  profileYaml: readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "demo-profile.yaml"), "utf8"),
   email: "admin@demo.orgo.test",
   password: "demo-password",
 };
@@ -37,7 +39,7 @@ export async function seedDemo({ base, adminToken, stateDir }) {
     const r = await call(base, adminToken, "POST", "/v1/orgs", {
       slug: DEMO.slug,
       name: DEMO.name,
-      profile: DEMO.profile,
+      profile_yaml: DEMO.profileYaml,
       admin: { email: DEMO.email, display_name: "Demo Admin", password: DEMO.password },
     });
     if (r.status === 409) return seedDemo({ base, adminToken, stateDir });

@@ -14,6 +14,8 @@ export type Caller =
       kind: "member";
       org_id: string;
       token_id: string;
+      token_kind: "api" | "session";
+      expires_at: string | null;
       user_id: string | null;
       admin: boolean;
       positions: { level: number; role: string }[];

@@ -4,7 +4,7 @@
  * task machine, transitions return the next record plus effects (first
  * reaction, alarms to drop) and never touch storage.
  */
-import { DomainError } from "../errors";
+import { refusedMove } from "./refused-move";
 import type { CaseStatus, TaskStatus } from "../model/enums";
 import type { Case } from "../model/records";
 import { isTerminalTaskStatus } from "./task-machine";
@@ -81,8 +81,7 @@ export function transitionCase(
   now: string,
 ): { next: Case; effects: CaseEffect[] } {
   if (!canTransitionCase(current.status, to)) {
-    const message = `cannot move a case from ${current.status} to ${to}`;
-    throw new DomainError("invalid_transition", message, [{ path: "status", message }]);
+    throw refusedMove("case", current.status, to, CASE_TRANSITIONS, "status");
   }
   return moveCase(current, to, now);
 }

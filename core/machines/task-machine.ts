@@ -6,7 +6,7 @@
  * its alarms and re-aggregate the case without this module knowing about
  * storage or timers.
  */
-import { DomainError } from "../errors";
+import { refusedMove } from "./refused-move";
 import type { TaskStatus } from "../model/enums";
 import type { Task } from "../model/records";
 
@@ -44,8 +44,7 @@ export function isTerminalTaskStatus(status: TaskStatus): boolean {
 export function transitionTask(task: Task, to: TaskStatus, now: string): TaskTransition {
   const from = task.status;
   if (!canTransitionTask(from, to)) {
-    const message = `cannot move a task from ${from} to ${to}`;
-    throw new DomainError("invalid_transition", message, [{ path: "to", message }]);
+    throw refusedMove("task", from, to, TASK_TRANSITIONS, "to");
   }
 
   const effects: TaskEffect[] = [];

@@ -34,6 +34,11 @@ export const Case = z.object({
   tags: z.array(z.string()),
   metadata: Metadata,
   person_id: z.string().nullable(),
+  /**
+   * Whether the person was linked by someone who already saw their sensitive
+   * attributes: only such a link opens them to those who may act on the case.
+   */
+  person_link_trusted: z.boolean().default(false),
   escalation_level: z.number().int().min(0),
   reacted_at: Timestamp.nullable(),
   created_by: z.string().nullable(),

@@ -6,6 +6,7 @@ import { DomainError, notFound } from "../../core/errors";
 import { requireLabel } from "../../core/labels";
 import { applyCaseAggregate, transitionCase } from "../../core/machines";
 import type { Case, CaseCreate, CasePatch, Location } from "../../core/model";
+import { seesPerson } from "../../core/privacy/person-sight";
 import { canAct, canSee, type Guarded } from "../../core/privacy/visibility";
 import { reactivityDeadline } from "../../core/scheduling/escalation";
 import { iso, type CommandContext } from "./context";
@@ -18,6 +19,14 @@ export function toLocation(input: { site?: string | null; area?: string | null }
 
 export function roleNames(ctx: CommandContext): string[] {
   return ctx.profile.roles;
+}
+
+/**
+ * Whether a link to the person made now by the actor is trusted: only someone
+ * who already sees the person's sensitive attributes can pass that sight on.
+ */
+export function linkTrusted(ctx: CommandContext, personId: string | null): boolean {
+  return personId !== null && seesPerson(ctx.actor, ctx.store.trustedLinksTo(personId));
 }
 
 export function createCase(ctx: CommandContext, input: CaseCreate): Case {
@@ -41,6 +50,7 @@ export function createCase(ctx: CommandContext, input: CaseCreate): Case {
     tags: input.tags ?? [],
     metadata: input.metadata ?? {},
     person_id: input.person_id ?? null,
+    person_link_trusted: linkTrusted(ctx, input.person_id ?? null),
     escalation_level: 0,
     reacted_at: null,
     created_by: ctx.actor.user_id,
@@ -100,7 +110,12 @@ export function patchCase(ctx: CommandContext, caseId: string, patch: CasePatch,
   if (patch.tags !== undefined) next.tags = patch.tags;
   if (patch.metadata !== undefined) next.metadata = patch.metadata;
   if (patch.location !== undefined) next.location = toLocation(patch.location);
-  if (patch.person_id !== undefined) next.person_id = patch.person_id;
+  if (patch.person_id !== undefined) {
+    next.person_id = patch.person_id;
+    // Re-stating the linked person may confirm the link, never weaken it; another person needs trust anew.
+    const restated = patch.person_id === before.person_id && before.person_link_trusted;
+    next.person_link_trusted = restated || linkTrusted(ctx, patch.person_id);
+  }
   if (patch.severity !== undefined && patch.severity !== before.severity) {
     next.severity = patch.severity;
     // The clock restarts from creation with the new window; a case that already reacted keeps its record.

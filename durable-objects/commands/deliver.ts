@@ -5,10 +5,19 @@
  * retried with exponential backoff by the object's alarm and dead-lettered
  * after the channel's max_attempts; receivers deduplicate by the event id
  * header, since a crash between sending and recording resends.
+ *
+ * A webhook is signed only with the organization's own secret named by the
+ * channel; when that secret is missing or unreadable nothing is sent (the
+ * attempt fails with the reason, and is retried: the secret may be set
+ * meanwhile). Outside development the URL is checked again before each send
+ * (a profile stored before the check existed may hold a private address), a
+ * refused URL is dead-lettered at once, and redirects are never followed.
  */
 import type { Profile } from "../../core/profiles";
 import { durationMs } from "../../core/scheduling/duration";
 import { timerId, type Timer } from "../../core/scheduling/timers";
+import type { Opened } from "../../core/security/secret-envelope";
+import { webhookUrlProblem, type DeploymentMode } from "../../core/security/webhook-url";
 import type { Delivery, OrgStore } from "../store/org-store";
 
 export const SIGNATURE_HEADER = "x-orgo-signature";
@@ -16,8 +25,18 @@ const TIMEOUT_MS = 10_000;
 const EMAIL_MAX_ATTEMPTS = 5;
 
 export interface DeliveryEnv {
-  secret(name: string): string | undefined;
+  /** The organization's secret of this name (never the Worker's environment). */
+  signingSecret(name: string): Promise<Opened>;
+  mode: DeploymentMode;
   sendEmail: ((to: string, subject: string, text: string) => Promise<void>) | null;
+}
+
+interface AttemptResult {
+  ok: boolean;
+  detail: string;
+  status?: string;
+  /** Retrying cannot help (the recipient itself is refused): dead-letter now. */
+  final?: boolean;
 }
 
 async function hmacHex(secret: string, text: string): Promise<string> {
@@ -31,9 +50,11 @@ export async function signWebhook(secret: string, body: string, unixSeconds: num
   return `t=${unixSeconds},v1=${await hmacHex(secret, `${unixSeconds}.${body}`)}`;
 }
 
-async function attempt(d: Delivery, profile: Profile, orgSlug: string, env: DeliveryEnv, now: Date): Promise<{ ok: boolean; detail: string; status?: string }> {
+async function attempt(d: Delivery, profile: Profile, orgSlug: string, env: DeliveryEnv, now: Date): Promise<AttemptResult> {
   try {
     if (d.channel === "webhook") {
+      const refused = webhookUrlProblem(d.recipient, env.mode);
+      if (refused) return { ok: false, final: true, detail: `not sent: the webhook URL ${refused}` };
       const hook = profile.notifications.channels.webhook;
       const body = JSON.stringify({ id: d.notification_id, event: d.event, at: d.at, org: orgSlug, data: d.payload });
       const headers: Record<string, string> = {
@@ -42,11 +63,16 @@ async function attempt(d: Delivery, profile: Profile, orgSlug: string, env: Deli
         "x-orgo-event-id": d.notification_id,
         "x-orgo-event": d.event,
       };
-      const secret = hook?.secret_name ? env.secret(hook.secret_name) : undefined;
-      if (secret) headers[SIGNATURE_HEADER] = await signWebhook(secret, body, Math.floor(now.getTime() / 1000));
-      const res = await fetch(d.recipient, { method: "POST", headers, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      if (hook?.secret_name) {
+        const secret = await env.signingSecret(hook.secret_name);
+        if (!secret.ok) return { ok: false, detail: `not sent: ${secret.reason}` };
+        headers[SIGNATURE_HEADER] = await signWebhook(secret.value, body, Math.floor(now.getTime() / 1000));
+      }
+      // A redirect could lead anywhere, including where the URL check would refuse to go.
+      const res = await fetch(d.recipient, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(TIMEOUT_MS) });
       await res.body?.cancel();
-      return { ok: res.ok, detail: `HTTP ${res.status}` };
+      const redirected = res.status >= 300 && res.status < 400;
+      return { ok: res.ok, detail: redirected ? `HTTP ${res.status}: redirects are not followed` : `HTTP ${res.status}` };
     }
     if (d.channel === "email") {
       if (!env.sendEmail) return { ok: true, detail: "kept in the local outbox", status: "outbox" };
@@ -81,7 +107,7 @@ export async function deliver(
     const hook = profile.notifications.channels.webhook;
     const max = d.channel === "webhook" ? (hook?.max_attempts ?? 8) : EMAIL_MAX_ATTEMPTS;
     const payload = { ...d.payload, last_result: result.detail };
-    if (result.ok || attempts >= max) {
+    if (result.ok || result.final || attempts >= max) {
       store.putDelivery({ ...d, attempts, payload, status: result.ok ? (result.status ?? "delivered") : "dead", version: d.version + 1 });
       store.dropDelivery(d.notification_id);
       return;

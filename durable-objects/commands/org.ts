@@ -83,7 +83,7 @@ export interface UserChange {
   password_hash?: string;
 }
 
-/** Changing a user; deactivating one revokes every token it holds at once. */
+/** Changing a user; deactivating one, changing its rights or its password revokes every token it holds at once. */
 export function updateUser(ctx: CommandContext, userId: string, change: UserChange): StoredUser {
   const before = ctx.store.getUser(userId);
   if (!before) throw notFound("user");
@@ -105,8 +105,8 @@ export function updateUser(ctx: CommandContext, userId: string, change: UserChan
   }
   if (change.password_hash !== undefined) changes.password = "changed";
   ctx.store.audit(auditEvent(ctx, "user.updated", "user", userId, changes), null);
-  // Tokens carry the holder's rights: a deactivated user or changed rights end the old tokens.
-  if (change.active === false || change.positions !== undefined || change.admin !== undefined) {
+  // Tokens carry the holder's rights: a deactivated user, changed rights or a new password end the old tokens.
+  if (change.active === false || change.positions !== undefined || change.admin !== undefined || change.password_hash !== undefined) {
     for (const token of ctx.store.allTokens()) {
       if (token.user_id === userId && !token.revoked_at) revokeToken(ctx, token.token_id);
     }

@@ -1,6 +1,7 @@
 /** Persons: subjects of cases who may never log in. */
-import { notFound } from "../../core/errors";
+import { DomainError, notFound } from "../../core/errors";
 import type { Person, PersonCreate, PersonPatch } from "../../core/model";
+import { seesPerson } from "../../core/privacy/person-sight";
 import { auditEvent, diff } from "./cases";
 import { iso, type CommandContext } from "./context";
 
@@ -25,6 +26,10 @@ export function createPerson(ctx: CommandContext, input: PersonCreate): Person {
 export function patchPerson(ctx: CommandContext, personId: string, patch: PersonPatch): Person {
   const before = ctx.store.getPerson(personId);
   if (!before) throw notFound("person");
+  // Judged here, on the source of truth, so a link made a moment ago counts at once and the D1 copy's lag cannot open anything.
+  if (!seesPerson(ctx.actor, ctx.store.trustedLinksTo(personId))) {
+    throw new DomainError("forbidden", "changing a person needs admin rights or a trusted link to them on a case in your scope");
+  }
   const next: Person = {
     ...before,
     ...(patch.display_name !== undefined ? { display_name: patch.display_name } : {}),

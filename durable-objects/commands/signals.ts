@@ -8,7 +8,7 @@
 import { DomainError, problemsFromZod } from "../../core/errors";
 import { evaluateSignal, type NormalizedSignal } from "../../core/flow-rules";
 import { requireLabel } from "../../core/labels";
-import { canSee } from "../../core/privacy/visibility";
+import { canSee, type Guarded } from "../../core/privacy/visibility";
 import { SignalInput, type Case, type Task } from "../../core/model";
 import { auditEvent, createCase, loadCase, roleNames } from "./cases";
 import { iso, type CommandContext } from "./context";
@@ -70,7 +70,12 @@ export function ingestSignal(ctx: CommandContext, raw: unknown, defaultSource: S
     theCase = loadCase(ctx, joined);
     ctx.store.audit(auditEvent(ctx, "case.signal_attached", "case", joined, { signal_id: signalId, title: signal.title }), joined);
   } else {
-    theCase = createCase(ctx, {
+    // Work opened by routing belongs where the rules sent it. The reporter is
+    // the signal's sender and the audit's actor, not the case's creator: were
+    // it the creator, it would see a new case in its lists but never a joined
+    // one, and so learn that a hidden case with the same dedupe key exists.
+    const routed: CommandContext = { ...ctx, actor: { ...ctx.actor, user_id: null } };
+    theCase = createCase(routed, {
       title: decision.case.title,
       description: decision.case.description,
       label: decision.case.label,
@@ -84,7 +89,7 @@ export function ingestSignal(ctx: CommandContext, raw: unknown, defaultSource: S
     if (decision.dedupe_key) ctx.store.setDedupe(decision.dedupe_key, theCase.case_id);
     for (const t of decision.tasks) {
       tasks.push(
-        addTask(ctx, theCase, {
+        addTask(routed, theCase, {
           title: t.title,
           type: t.type,
           subtype: t.subtype,
@@ -143,12 +148,17 @@ export function ingestSignal(ctx: CommandContext, raw: unknown, defaultSource: S
   return visibleTo(ctx, outcome);
 }
 
-/** A reporter learns only what they may see: a joined case of another team stays hidden. */
+/**
+ * What a reporter learns of the case their signal reached. The answer must
+ * not tell a new case from a joined one, or `case: null` would reveal that
+ * a hidden case with the same dedupe key exists. So it is judged by the
+ * case's scope alone: a case outside the reporter's sight answers
+ * `case: null, tasks: []` whether the signal opened it or joined it.
+ */
 export function visibleTo(ctx: CommandContext, outcome: SignalOutcome): SignalOutcome {
   const privacy = ctx.profile.privacy;
-  if (!outcome.case || canSee(ctx.actor, outcome.case, privacy)) {
-    return { ...outcome, tasks: outcome.tasks.filter((t) => canSee(ctx.actor, t, privacy)) };
-  }
+  const inScope = (item: Guarded) => canSee(ctx.actor, { ...item, created_by: null }, privacy);
+  if (!outcome.case || inScope(outcome.case)) return { ...outcome, tasks: outcome.tasks.filter(inScope) };
   return { ...outcome, case: null, tasks: [] };
 }
 

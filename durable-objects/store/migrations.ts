@@ -29,6 +29,13 @@ const STEPS: string[] = [
   `CREATE TABLE deliveries (notification_id TEXT PRIMARY KEY, data TEXT NOT NULL);
    CREATE INDEX cases_status_seq ON cases (status, seq);`,
   `ALTER TABLE users ADD COLUMN seq INTEGER;`,
+  // Person links: who linked a person before trust was recorded is unknown, so
+  // those links open nothing until someone with sight re-states them (fails closed).
+  `ALTER TABLE cases ADD COLUMN person_id TEXT;
+   UPDATE cases SET person_id = json_extract(data, '$.person_id'), data = json_set(data, '$.person_link_trusted', json('false'));
+   CREATE INDEX cases_person_seq ON cases (person_id, seq);`,
+  // Organization secrets (webhook signing keys), sealed; never copied to D1.
+  `CREATE TABLE org_secrets (name TEXT PRIMARY KEY, sealed TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);`,
 ];
 
 export function migrate(sql: SqlStorage): void {

@@ -122,14 +122,27 @@ export class OrgStore {
   putCase(c: Case, seq?: number): void {
     const s = seq ?? this.caseSeq(c.case_id);
     this.sql.exec(
-      `INSERT INTO cases (case_id, seq, status, data) VALUES (?, ?, ?, ?)
-       ON CONFLICT (case_id) DO UPDATE SET status = excluded.status, data = excluded.data`,
+      `INSERT INTO cases (case_id, seq, status, person_id, data) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (case_id) DO UPDATE SET status = excluded.status, person_id = excluded.person_id, data = excluded.data`,
       c.case_id,
       s,
       c.status,
+      c.person_id,
       JSON.stringify(c),
     );
     this.enqueue({ kind: "case", row: caseToRow(this.orgId(), s, c) });
+  }
+
+  /** The newest cases that name the person through a trusted link (bounded: one that grants sight is enough). */
+  trustedLinksTo(personId: string, limit = 200): Case[] {
+    return this.sql
+      .exec<{ data: string }>(
+        "SELECT data FROM cases WHERE person_id = ? AND json_extract(data, '$.person_link_trusted') = 1 ORDER BY seq DESC LIMIT ?",
+        personId,
+        limit,
+      )
+      .toArray()
+      .map((r) => JSON.parse(r.data) as Case);
   }
 
   closedCasesUpdatedBefore(before: string, limit: number): string[] {
@@ -413,6 +426,14 @@ export class OrgStore {
       .exec<{ seq: number; kind: string; payload: string }>("SELECT seq, kind, payload FROM outbox ORDER BY seq LIMIT ?", limit)
       .toArray()
       .map((r) => ({ seq: r.seq, item: { kind: r.kind, row: JSON.parse(r.payload) } as OutboxItem }));
+  }
+
+  /** Rows of one kind enqueued after `seq` (what the open transaction has written so far). */
+  outboxSince<K extends OutboxItem["kind"]>(seq: number, kind: K): Extract<OutboxItem, { kind: K }>[] {
+    return this.sql
+      .exec<{ payload: string }>("SELECT payload FROM outbox WHERE seq > ? AND kind = ? ORDER BY seq", seq, kind)
+      .toArray()
+      .map((r) => ({ kind, row: JSON.parse(r.payload) }) as Extract<OutboxItem, { kind: K }>);
   }
 
   outboxHead(): number {

@@ -94,6 +94,13 @@ const tasks = (...statuses: TaskStatus[]) => statuses.map((status) => ({ status 
 // ---------------------------------------------------------------- tasks
 
 const ALLOWED_TASK_MOVES = new Set(["pending>in_progress", "in_progress>completed", "pending>cancelled", "in_progress>cancelled"]);
+/** What a refusal says can be done instead, per current status. */
+const TASK_MOVES_HINT: Record<string, string> = {
+  pending: "allowed from pending: in_progress, cancelled",
+  in_progress: "allowed from in_progress: completed, cancelled",
+  completed: "completed is final: no move is allowed",
+  cancelled: "cancelled is final: no move is allowed",
+};
 const TASK_PAIRS = TASK_STATUSES.flatMap((from) => TASK_STATUSES.map((to) => [from, to] as const));
 
 describe("task transitions", () => {
@@ -121,7 +128,7 @@ describe("task transitions", () => {
       expect(next.updated_at).toBe(NOW);
     } else {
       const err = caught(() => transitionTask(task, to, NOW));
-      const message = `cannot move a task from ${from} to ${to}`;
+      const message = `cannot move a task from ${from} to ${to}; ${TASK_MOVES_HINT[from]}`;
       expect(err.code).toBe("invalid_transition");
       expect(err.message).toBe(message);
       expect(err.errors).toEqual([{ path: "to", message }]);
@@ -132,7 +139,7 @@ describe("task transitions", () => {
     expect(canTransitionTask("pending", "done" as TaskStatus)).toBe(false);
     expect(canTransitionTask("toString" as TaskStatus, "pending")).toBe(false);
     expect(caught(() => transitionTask(makeTask(), "done" as TaskStatus, NOW)).message).toBe(
-      "cannot move a task from pending to done",
+      "cannot move a task from pending to done; allowed from pending: in_progress, cancelled",
     );
   });
 
@@ -191,6 +198,12 @@ describe("task transitions", () => {
 // ---------------------------------------------------------------- case transitions
 
 const ALLOWED_CASE_MOVES = new Set(["open>resolved", "open>closed", "in_progress>resolved", "in_progress>closed", "resolved>closed"]);
+const CASE_MOVES_HINT: Record<string, string> = {
+  open: "allowed from open: resolved, closed",
+  in_progress: "allowed from in_progress: resolved, closed",
+  resolved: "allowed from resolved: closed",
+  closed: "closed is final: no move is allowed",
+};
 const MANUAL = ["resolved", "closed"] as const;
 const CASE_PAIRS = CASE_STATUSES.flatMap((from) => MANUAL.map((to) => [from, to] as const));
 
@@ -222,7 +235,7 @@ describe("case transitions by a person", () => {
       expect(next.updated_at).toBe(NOW);
     } else {
       const err = caught(() => transitionCase(c, to, NOW));
-      const message = `cannot move a case from ${from} to ${to}`;
+      const message = `cannot move a case from ${from} to ${to}; ${CASE_MOVES_HINT[from]}`;
       expect(err.code).toBe("invalid_transition");
       expect(err.message).toBe(message);
       expect(err.errors).toEqual([{ path: "status", message }]);

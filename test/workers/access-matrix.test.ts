@@ -26,7 +26,8 @@ interface Operation {
 const PUBLIC_OPS = new Set(["GET /health", "GET /v1/openapi.json", "POST /v1/auth/login"]);
 
 /** Operations outside /v1/orgs/{org}: the matrix judges them one by one. */
-const UNSCOPED_OPS = new Set([...PUBLIC_OPS, "POST /v1/orgs"]);
+/** `me` and `logout` act on the caller's own token only, whatever organization it belongs to. */
+const UNSCOPED_OPS = new Set([...PUBLIC_OPS, "POST /v1/orgs", "GET /v1/me", "POST /v1/auth/logout"]);
 
 /** Admin operations (issue 3 §5, CONTRACT "Organizations, users, tokens", "Profiles", "Insights"). */
 const ADMIN_OPS = [
@@ -151,7 +152,7 @@ describe("access matrix over every operation of the OpenAPI document", () => {
     const bTask = await newTask(b.slug, b.token, bCase.case_id, { title: "B-secret-task-title" });
     const sig = await api("POST", `/v1/orgs/${b.slug}/signals`, { token: b.token, body: { title: "B-secret-signal", idempotency_key: "b-sig-1" } });
     expect(sig.status).toBe(201);
-    const role = (await api("GET", `/v1/orgs/${b.slug}/roles`, { token: b.token })).body[0];
+    const role = (await api("GET", `/v1/orgs/${b.slug}/roles`, { token: b.token })).body.items[0];
     bIds = {
       org: b.slug,
       case_id: bCase.case_id,
@@ -279,6 +280,11 @@ describe("access matrix over every operation of the OpenAPI document", () => {
     const cross = await api("POST", "/v1/auth/login", { token: a.token, body: { org: b.slug, email: "staff@a.example", password: "a-staff-password-1" } });
     expectProblem(cross, 401, "unauthorized");
     expectNoLeakOfB(cross, "POST /v1/auth/login");
+    // Asking who one is tells of one's own organization only.
+    const me = await api("GET", "/v1/me", { token: a.token });
+    expect(me.status).toBe(200);
+    expect(me.body.org.slug).toBe(a.slug);
+    expectNoLeakOfB(me, "GET /v1/me");
   });
 
   it("a revoked token gets 401 on every secured operation, and changes nothing", async () => {

@@ -1,4 +1,5 @@
 /** Test helpers: requests through the real Worker, and organizations made through the real API. */
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { OrgObject } from "../../durable-objects/org-object";
@@ -29,7 +30,7 @@ export async function api<T = any>(
     headers["content-type"] = opts.type ?? "application/json";
   }
   const res = await exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body }));
-  const text = await res.text();
+  const text = new TextDecoder().decode(await res.arrayBuffer());
   let parsed: unknown = text;
   if (text && /json/.test(res.headers.get("content-type") ?? "")) parsed = JSON.parse(text);
   return { status: res.status, headers: res.headers, body: parsed as T };
@@ -78,7 +79,7 @@ export function errorPaths(r: Reply): string[] {
 /** Raw fetch through the Worker, for requests the `api` helper cannot shape. */
 export async function rawFetch(path: string, init: RequestInit): Promise<Reply<any>> {
   const res = await exports.default.fetch(new Request(`${BASE}${path}`, init));
-  const text = await res.text();
+  const text = new TextDecoder().decode(await res.arrayBuffer());
   let parsed: unknown = text;
   if (text && /json/.test(res.headers.get("content-type") ?? "")) parsed = JSON.parse(text);
   return { status: res.status, headers: res.headers, body: parsed };
@@ -126,6 +127,18 @@ export async function auditOf(slug: string, token: string, entityId?: string) {
 export function orgStub(orgId: string): DurableObjectStub<OrgObject> {
   const ns = env.ORG as unknown as DurableObjectNamespace<OrgObject>;
   return ns.get(ns.idFromName(orgId));
+}
+
+/**
+ * Sets the organization object's clock so that its "now" is `at` (epoch ms),
+ * then runs its alarm as the runtime would once that time came: time moves
+ * explicitly, with no sleeping and no rewriting of stored deadlines.
+ */
+export async function runAlarmAt(stub: DurableObjectStub<OrgObject>, at: number): Promise<void> {
+  await runInDurableObject(stub, (instance: OrgObject) => {
+    instance.clockOffsetMs = Math.max(instance.clockOffsetMs, at - Date.now());
+  });
+  if (!(await runDurableObjectAlarm(stub))) await runInDurableObject(stub, (instance: OrgObject) => instance.alarm());
 }
 
 export const addMs = (iso: string, ms: number) => new Date(new Date(iso).getTime() + ms).toISOString();

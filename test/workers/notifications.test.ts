@@ -7,6 +7,8 @@
  *   the receiver (the Worker's own API is called through `exports.default.fetch`,
  *   which does not go through it). The receiver checks the HMAC-SHA-256
  *   signature and answers per organization from a script of statuses.
+ * - Signing keys are the organization's own secrets, set through the API
+ *   (PUT /v1/orgs/{org}/secrets/{name}); the Worker's environment holds none.
  * - Time: delivery timers are due when the notice is created; retries are made
  *   due by moving their `due_at` into the past inside the object, never by
  *   sleeping. The runtime may run a due alarm by itself at any moment, so
@@ -16,7 +18,6 @@
  */
 import type { Timer as TimerRow } from "../../core/scheduling/timers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { OrgObject } from "../../durable-objects/org-object";
 import { allPages, api, auditOf, createOrg, newCase, newTask, orgStub, transition } from "./helpers";
@@ -25,6 +26,8 @@ type Stub = DurableObjectStub<OrgObject>;
 
 const RECEIVER = "https://receiver.orgo.test/hook";
 const SECRET_NAME = "ORGO_WEBHOOK_SECRET";
+/** The signing key every test organization stores under SECRET_NAME. */
+const SECRET = "notify-test-webhook-signing-key";
 const BACKOFF_MS = 60_000; // initial_backoff PT1M: long enough that the runtime never retries behind a test's back
 const MAX_ATTEMPTS = 4;
 const STALE_MS = 2 * 3_600_000;
@@ -77,16 +80,23 @@ interface Hit {
   body: string;
   /** What the receiver answered: an HTTP status, or 0 for a dropped connection. */
   answered: number;
+  /** The fetch's redirect mode. */
+  redirect: string;
 }
 
 const hits: Hit[] = [];
 /** Per organization slug: the statuses answered to successive POSTs (the last one repeats); 0 drops the connection. */
 const scripts = new Map<string, number[]>();
+/** Every URL fetched that is not the receiver. */
+const strays: string[] = [];
 let realFetch: typeof fetch;
 
 async function receiver(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const req = new Request(input, init);
-  if (!req.url.startsWith(RECEIVER)) return realFetch(input, init);
+  if (!req.url.startsWith(RECEIVER)) {
+    strays.push(req.url);
+    return realFetch(input, init);
+  }
   const body = await req.text();
   const org = String((JSON.parse(body) as { org?: unknown }).org);
   const script = scripts.get(org) ?? [200];
@@ -100,8 +110,10 @@ async function receiver(input: RequestInfo | URL, init?: RequestInit): Promise<R
     content_type: req.headers.get("content-type"),
     body,
     answered,
+    redirect: req.redirect,
   });
   if (answered === 0) throw new TypeError("connection refused (test receiver)");
+  if (answered >= 300 && answered < 400) return new Response(null, { status: answered, headers: { location: "http://127.0.0.1/elsewhere" } });
   return new Response(answered < 300 ? "ok" : "receiver says no", { status: answered });
 }
 
@@ -111,18 +123,15 @@ beforeAll(() => {
   realFetch = globalThis.fetch;
   vi.stubGlobal("fetch", receiver);
 });
-afterAll(() => {
+afterAll(async () => {
   vi.unstubAllGlobals();
+  // Retries armed minutes ahead must not run once the tests are gone.
+  for (const stub of stubs) await runInDurableObject(stub, (_i, state) => state.storage.deleteAlarm());
 });
 beforeEach(() => {
   hits.length = 0;
+  strays.length = 0;
 });
-
-function webhookSecret(): string {
-  const secret = (env as unknown as Record<string, unknown>)[SECRET_NAME];
-  expect(typeof secret, `the test environment must bind ${SECRET_NAME} (vitest.config.ts miniflare.bindings)`).toBe("string");
-  return secret as string;
-}
 
 async function hmacHex(secret: string, text: string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
@@ -229,8 +238,13 @@ interface World {
   emails: Record<Who, string>;
 }
 
+const stubs: Stub[] = [];
+
 async function world(profileYaml = NOTIFY, who: readonly Who[] = Object.keys(POSITIONS) as Who[]): Promise<World> {
   const org = await createOrg({ profile_yaml: profileYaml });
+  stubs.push(orgStub(org.org.org_id));
+  const secret = await putSecret(org.slug, org.token, SECRET_NAME, SECRET);
+  expect(secret.status, JSON.stringify(secret.body)).toBe(204);
   const tokens = {} as Record<Who, string>;
   const emails = {} as Record<Who, string>;
   for (const w of who) {
@@ -246,11 +260,22 @@ async function world(profileYaml = NOTIFY, who: readonly Who[] = Object.keys(POS
   return { slug: org.slug, token: org.token, orgId: org.org.org_id, stub: orgStub(org.org.org_id), tokens, emails };
 }
 
+const putSecret = (slug: string, token: string, name: string, value: string) =>
+  api("PUT", `/v1/orgs/${slug}/secrets/${name}`, { token, body: { value } });
+
+/** The object's deployment mode comes from ORGO_ENV; this object alone runs as production from now on. */
+function runAsProduction(stub: Stub): Promise<void> {
+  return runInDurableObject(stub, (instance: OrgObject) => {
+    const o = instance as unknown as { env: Env };
+    o.env = { ...o.env, ORGO_ENV: "production" };
+  });
+}
+
 // =====================================================================================
 
 describe("webhook delivery against a local receiver", () => {
   it("POSTs the event as JSON with a verifiable HMAC-SHA-256 signature and the event id", async () => {
-    const secret = webhookSecret();
+    const secret = SECRET;
     const w = await world(NOTIFY, []);
     const before = Math.floor(Date.now() / 1000);
     const c = await newCase(w.slug, w.token, { title: "Gas smell in the stockroom", label: SAFETY, severity: "high" });
@@ -280,7 +305,7 @@ describe("webhook delivery against a local receiver", () => {
   });
 
   it("a receiver failing twice then succeeding gets exactly one delivered event, after backoff doubling", async () => {
-    const secret = webhookSecret();
+    const secret = SECRET;
     const w = await world(NOTIFY, []);
     scripts.set(w.slug, [503, 0, 200]); // an HTTP error, a dropped connection, then success
     const c = await newCase(w.slug, w.token, { title: "Smoke alarm", label: SAFETY, severity: "high" });
@@ -307,7 +332,8 @@ describe("webhook delivery against a local receiver", () => {
       expect(hitsOf(w.slug)).toHaveLength(attempt);
       await makeTimersDue(w.stub, [timers[0]!.timer_id]);
     }
-    expect(Math.round(backoffs[1]! / 1000)).toBeGreaterThanOrEqual(Math.round((2 * backoffs[0]!) / 1000) - 1);
+    // Each wait is its backoff plus under a second (the signature's time is truncated to seconds): the second is twice the first.
+    expect(Math.abs(backoffs[1]! - 2 * backoffs[0]!)).toBeLessThan(2_000);
 
     await settle(w.stub);
     const got = hitsOf(w.slug);
@@ -330,7 +356,6 @@ describe("webhook delivery against a local receiver", () => {
   });
 
   it("a receiver failing forever is dead-lettered after max_attempts and visible with ?status=dead", async () => {
-    webhookSecret();
     const w = await world(NOTIFY, []);
     scripts.set(w.slug, [500]);
     const c = await newCase(w.slug, w.token, { title: "Fire door blocked", label: SAFETY, severity: "high" });
@@ -367,6 +392,70 @@ describe("webhook delivery against a local receiver", () => {
     await settle(w.stub);
     expect(hitsOf(w.slug)).toHaveLength(MAX_ATTEMPTS);
     expect(await runInDurableObject(w.stub, (_i, s) => s.storage.sql.exec("SELECT count(*) AS n FROM timers WHERE kind = 'delivery'").one().n)).toBe(0);
+  });
+
+  it("signs only with the organization's own secret: a name it has not set (even a Worker secret's) sends nothing and says why, until it is set", async () => {
+    const profile = NOTIFY.replace(`secret_name: ${SECRET_NAME}`, "secret_name: ORGO_ADMIN_TOKEN");
+    expect(profile).not.toBe(NOTIFY);
+    const w = await world(profile, []);
+    const c = await newCase(w.slug, w.token, { title: "Ladder missing", label: SAFETY, severity: "high" });
+    await settle(w.stub);
+    expect(hitsOf(w.slug)).toEqual([]);
+    let [log] = await notices(w.slug, w.token, "?channel=webhook");
+    expect(log).toMatchObject({ entity_id: c.case_id, status: "retrying", attempts: 1 });
+    expect(String(log!.payload.last_result)).toMatch(/not sent: secret ORGO_ADMIN_TOKEN is not set for this organization/);
+
+    // The organization sets a secret of that name: the retry goes out, signed with the organization's value.
+    const own = "the-tenant-chose-this-key";
+    expect((await putSecret(w.slug, w.token, "ORGO_ADMIN_TOKEN", own)).status).toBe(204);
+    const [retry] = await timersOf(w.stub, log!.notification_id, "delivery");
+    await makeTimersDue(w.stub, [retry!.timer_id]);
+    await settle(w.stub);
+    const [hit] = hitsOf(w.slug);
+    expect(hit).toBeDefined();
+    const t = await verifySignature(own, hit!.signature, hit!.body);
+    expect(hit!.signature).not.toContain(await hmacHex("test-admin-token", `${t}.${hit!.body}`));
+    [log] = await notices(w.slug, w.token, "?channel=webhook");
+    expect(log).toMatchObject({ status: "delivered", attempts: 2 });
+  });
+
+  it("a deleted secret: deliveries are dead-lettered after max_attempts with the reason, never sent unsigned", async () => {
+    const w = await world(NOTIFY.replace(`max_attempts: ${MAX_ATTEMPTS}`, "max_attempts: 1"), []);
+    expect((await api("DELETE", `/v1/orgs/${w.slug}/secrets/${SECRET_NAME}`, { token: w.token })).status).toBe(204);
+    const c = await newCase(w.slug, w.token, { title: "Exit sign dark", label: SAFETY, severity: "high" });
+    await settle(w.stub);
+    expect(hitsOf(w.slug)).toEqual([]);
+    const dead = await notices(w.slug, w.token, "?channel=webhook&status=dead");
+    expect(dead).toMatchObject([{ entity_id: c.case_id, status: "dead", attempts: 1 }]);
+    expect(String(dead[0]!.payload.last_result)).toContain(`secret ${SECRET_NAME} is not set`);
+  });
+
+  it("never follows a redirect: a 3xx is a failed attempt", async () => {
+    const w = await world(NOTIFY, []);
+    scripts.set(w.slug, [302, 200]);
+    await newCase(w.slug, w.token, { title: "Cooler door ajar", label: SAFETY, severity: "high" });
+    await settle(w.stub);
+    expect(hitsOf(w.slug)).toMatchObject([{ answered: 302, redirect: "manual" }]);
+    expect(strays).toEqual([]);
+    const [log] = await notices(w.slug, w.token, "?channel=webhook");
+    expect(log).toMatchObject({ status: "retrying", attempts: 1 });
+    expect(String(log!.payload.last_result)).toMatch(/HTTP 302: redirects are not followed/);
+  });
+
+  it("outside development the URL is checked again before each send: a refused one is dead-lettered without a request", async () => {
+    const local = "https://127.0.0.1/hook";
+    // Accepted while the object runs in development (as under wrangler dev)…
+    const w = await world(NOTIFY.replace(RECEIVER, local), []);
+    // …then the same stored profile meets a production deployment.
+    await runAsProduction(w.stub);
+    const c = await newCase(w.slug, w.token, { title: "Forklift leaking oil", label: SAFETY, severity: "high" });
+    await settle(w.stub);
+    expect(strays).toEqual([]);
+    expect(hitsOf(w.slug)).toEqual([]);
+    const dead = await notices(w.slug, w.token, "?channel=webhook&status=dead");
+    expect(dead).toMatchObject([{ entity_id: c.case_id, recipient: local, status: "dead", attempts: 1 }]);
+    expect(String(dead[0]!.payload.last_result)).toMatch(/not sent: the webhook URL may not point at 127\.0\.0\.1: a loopback address/);
+    expect(await timersOf(w.stub, dead[0]!.notification_id)).toEqual([]);
   });
 
   it("the delivery log is for org admins only", async () => {

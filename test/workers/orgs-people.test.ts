@@ -44,6 +44,8 @@ describe("GET /v1/openapi.json", () => {
       "/v1/orgs/{org}/tokens": ["post"],
       "/v1/orgs/{org}/tokens/{token_id}": ["delete"],
       "/v1/auth/login": ["post"],
+      "/v1/auth/logout": ["post"],
+      "/v1/me": ["get"],
       "/v1/orgs/{org}/cases": ["get", "post"],
       "/v1/orgs/{org}/cases/{case_id}": ["get", "patch"],
       "/v1/orgs/{org}/cases/{case_id}/timeline": ["get"],
@@ -165,7 +167,7 @@ describe("POST /v1/orgs", () => {
     expect(r.body.org.profile).toBe("tiny_team");
     const roles = await api("GET", `/v1/orgs/${slug}/roles`, { token: r.body.token });
     expect(roles.status).toBe(200);
-    expect((roles.body as { name: string }[]).map((x) => x.name).sort()).toEqual(["Desk", "Ops", "Ops.Night"]);
+    expect((roles.body.items as { name: string }[]).map((x) => x.name).sort()).toEqual(["Desk", "Ops", "Ops.Night"]);
     const c = await newCase(slug, r.body.token, { label: "1001.11.Ops.Night", severity: "high" });
     expect(c.reactivity_time).toBe("PT5M");
     expect(c.reactivity_deadline).toBe(addMs(c.created_at, 5 * MINUTE));
@@ -219,7 +221,8 @@ describe("GET /v1/orgs/{org}/roles", () => {
     const { slug, token } = await createOrg({ profile: "retail_ops" });
     const r = await api("GET", `/v1/orgs/${slug}/roles`, { token });
     expect(r.status).toBe(200);
-    const roles = r.body as { role_id: string; name: string; parent: string | null }[];
+    expect(Object.keys(r.body)).toEqual(["items"]);
+    const roles = r.body.items as { role_id: string; name: string; parent: string | null }[];
     for (const role of roles) expect(Object.keys(role)).toEqual(expect.arrayContaining(["name", "parent", "role_id"]));
     const byName = new Map(roles.map((x) => [x.name, x]));
     for (const name of ["Operations", "Operations.Safety", "Operations.Maintenance", "Facilities", "StoreOps.Managers", "IT.PointOfSale"]) {

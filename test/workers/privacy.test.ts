@@ -17,10 +17,8 @@
  * Escalation widens, never narrows. Under `privacy: open` every member sees
  * everything (acting still needs a matching position).
  */
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { OrgObject } from "../../durable-objects/org-object";
-import { ADMIN, allPages, api, createOrg, expectProblem, newCase, newTask, orgStub, transition, type Reply } from "./helpers";
+import { ADMIN, allPages, api, createOrg, expectProblem, newCase, newTask, orgStub, runAlarmAt, transition, type Reply } from "./helpers";
 
 type Position = { level: number; role: string };
 type Org = Awaited<ReturnType<typeof createOrg>>;
@@ -375,9 +373,7 @@ describe("escalation widens visibility, never narrows it", () => {
     }
 
     const lastDeadline = Math.max(...[staffCase, staffTask, bcCase, bcTask].map((x) => Date.parse(x.reactivity_deadline)));
-    await new Promise((r) => setTimeout(r, Math.max(0, lastDeadline - Date.now() + 200)));
-    const stub = orgStub(o.org.org_id);
-    if (!(await runDurableObjectAlarm(stub))) await runInDurableObject(stub, (instance: OrgObject) => instance.alarm());
+    await runAlarmAt(orgStub(o.org.org_id), lastDeadline + 200);
 
     const get = async (path: string) => (await api("GET", path, { token: ADMIN })).body;
     expect(await get(`/v1/orgs/${o.slug}/tasks/${staffTask.task_id}`)).toMatchObject({ label: "101.91.Operations.Safety", escalation_level: 1 });

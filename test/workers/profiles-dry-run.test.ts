@@ -31,7 +31,7 @@ describe("profiles through the API", () => {
     });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     const roles = await api("GET", `/v1/orgs/${slug}/roles`, { token });
-    expect(roles.body.map((r: { name: string }) => r.name)).toContain("Kitchen");
+    expect(roles.body.items.map((r: { name: string }) => r.name)).toContain("Kitchen");
     const c = await api("POST", `/v1/orgs/${slug}/cases`, { token, body: { title: "x", label: "1001.14.Kitchen", severity: "medium" } });
     expect(c.status).toBe(201);
     expect(c.body.reactivity_time).toBe("PT7M");

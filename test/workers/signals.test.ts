@@ -1,5 +1,6 @@
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, createOrg } from "./helpers";
+import { api, createOrg, errorPaths, expectProblem, orgStub } from "./helpers";
 
 const leak = (site: string, key?: string) => ({
   source: "api",
@@ -146,5 +147,86 @@ describe("signals", () => {
     const cases = await api("GET", `/v1/orgs/${slug}/cases`, { token });
     // Newest first: the one that occurred last was applied last.
     expect(cases.body.items.map((c: { title: string }) => c.title)).toEqual(["Third", "Second", "First"]);
+  });
+});
+
+describe("the Idempotency-Key header", () => {
+  const post = (slug: string, token: string, body: unknown, key?: string) =>
+    api("POST", `/v1/orgs/${slug}/signals`, { token, body, ...(key === undefined ? {} : { headers: { "idempotency-key": key } }) });
+
+  it("keys a signal like the body field: quoted (structured-field string) or bare, replays answer 200 duplicate", async () => {
+    const { slug, token } = await createOrg();
+    const first = await post(slug, token, { title: "Shelf collapsed" }, '"hdr-\\"1\\""');
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    // The same key in the body, in the header unquoted, or in both: one signal.
+    const inBody = await post(slug, token, { title: "Shelf collapsed", idempotency_key: 'hdr-"1"' });
+    expect(inBody.status).toBe(200);
+    expect(inBody.body).toMatchObject({ duplicate: true, signal_id: first.body.signal_id });
+    const both = await post(slug, token, { title: 42, idempotency_key: 'hdr-"1"' }, 'hdr-"1"');
+    expect(both.status).toBe(200);
+    expect(both.body.signal_id).toBe(first.body.signal_id);
+    const cases = await api("GET", `/v1/orgs/${slug}/cases`, { token });
+    expect(cases.body.items).toHaveLength(1);
+  });
+
+  it("answers 422 naming idempotency_key when header and body differ, and 422 for a header out of bounds", async () => {
+    const { slug, token } = await createOrg();
+    const differ = await post(slug, token, { title: "Spill", idempotency_key: "body-key" }, '"header-key"');
+    expectProblem(differ, 422, "validation");
+    expect(errorPaths(differ)).toEqual(["idempotency_key"]);
+    for (const bad of ['"' + "k".repeat(201) + '"', '""', '"unterminated']) {
+      const r = await post(slug, token, { title: "Spill" }, bad);
+      expectProblem(r, 422, "validation");
+      expect(errorPaths(r), bad).toEqual(["Idempotency-Key"]);
+    }
+    // Nothing was created by the rejected requests, and the keys are not used up.
+    expect((await api("GET", `/v1/orgs/${slug}/cases`, { token })).body.items).toHaveLength(0);
+    expect((await post(slug, token, { title: "Spill" }, '"header-key"')).status).toBe(201);
+  });
+
+  it("is documented as a header parameter of POST …/signals", async () => {
+    const doc = await api("GET", "/v1/openapi.json", { token: null });
+    const params = doc.body.paths["/v1/orgs/{org}/signals"].post.parameters as { name: string; in: string; schema: { maxLength?: number } }[];
+    expect(params.find((p) => p.in === "header" && p.name.toLowerCase() === "idempotency-key")).toMatchObject({ schema: { maxLength: 200 } });
+  });
+});
+
+describe("a signal reaching a case the reporter may not see", () => {
+  // A maintenance member reports smoke: the fire rule routes it to a safety case, deduplicated per site.
+  const PROFILE = "name: ntk_dedupe\nextends: base\nprivacy: need_to_know\n";
+  const smoke = (site: string) => ({ title: "Smoke near the loading dock", location: { site } });
+
+  it("answers the same whether the signal opened a new case or joined a hidden one", async () => {
+    const o = await createOrg({ profile_yaml: PROFILE });
+    // Members who log in: a user is the creator of the case their signal opens.
+    const member = async (role: string) => {
+      const email = `${role.toLowerCase()}@${o.slug}.example`;
+      const password = "member-password-1";
+      const u = await api("POST", `/v1/orgs/${o.slug}/users`, { token: o.token, body: { email, display_name: role, password, positions: [{ level: 1001, role }] } });
+      expect(u.status, JSON.stringify(u.body)).toBe(201);
+      return (await api("POST", "/v1/auth/login", { token: null, body: { org: o.slug, email, password } })).body.token as string;
+    };
+    const maintenance = await member("Operations.Maintenance");
+    const safety = await member("Operations.Safety");
+
+    const hidden = await api("POST", `/v1/orgs/${o.slug}/signals`, { token: o.token, body: smoke("Depot B") });
+    expect(hidden.body.case.label).toBe("1001.91.Operations.Safety");
+    const opened = await api("POST", `/v1/orgs/${o.slug}/signals`, { token: maintenance, body: smoke("Depot A") });
+    const joined = await api("POST", `/v1/orgs/${o.slug}/signals`, { token: maintenance, body: smoke("Depot B") });
+    expect([opened.status, joined.status]).toEqual([201, 201]);
+    expect(opened.body).toEqual({ signal_id: expect.any(String), case: null, tasks: [], matched_rules: ["fire-or-evacuation"], duplicate: false });
+    expect({ ...joined.body, signal_id: "x" }).toEqual({ ...opened.body, signal_id: "x" });
+    // The join did happen: one case at Depot B, holding both signals.
+    const timeline = await api("GET", `/v1/orgs/${o.slug}/cases/${hidden.body.case.case_id}/timeline`, { token: o.token });
+    expect(timeline.body.items.filter((i: { kind: string }) => i.kind === "signal")).toHaveLength(2);
+
+    // Batches answer alike too: no case_id either way.
+    const batch = await api("POST", `/v1/orgs/${o.slug}/signals/batch`, { token: maintenance, body: { signals: [smoke("Depot C"), smoke("Depot B")] } });
+    expect(batch.body.results.map((r: object) => Object.keys(r).sort())).toEqual([["index", "signal_id", "status"], ["index", "signal_id", "status"]]);
+
+    // A reporter who may see the case still gets it, new or joined.
+    const seen = await api("POST", `/v1/orgs/${o.slug}/signals`, { token: safety, body: smoke("Depot B") });
+    expect(seen.body.case.case_id).toBe(hidden.body.case.case_id);
+    await runInDurableObject(orgStub(o.org.org_id), (_instance, state) => state.storage.deleteAlarm());
   });
 });

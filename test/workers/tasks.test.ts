@@ -41,7 +41,7 @@ describe("POST /v1/orgs/{org}/cases/{case_id}/tasks", () => {
   let roles: { role_id: string; name: string }[];
   beforeAll(async () => {
     o = await createOrg({ profile: "retail_ops" });
-    roles = (await api("GET", `/v1/orgs/${o.slug}/roles`, { token: o.token })).body;
+    roles = (await api("GET", `/v1/orgs/${o.slug}/roles`, { token: o.token })).body.items;
   });
   const roleId = (name: string) => roles.find((r) => r.name === name)!.role_id;
 

@@ -89,6 +89,8 @@ const caseColumns = {
   tags: text("tags", { mode: "json" }).notNull().$type<string[]>(),
   metadata: text("metadata", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
   person_id: text("person_id"),
+  /** Only a trusted link opens the person's sensitive attributes (core/privacy/person-sight.ts). */
+  person_link_trusted: integer("person_link_trusted", { mode: "boolean" }).notNull().default(false),
   escalation_level: integer("escalation_level").notNull(),
   reacted_at: text("reacted_at"),
   created_by: text("created_by"),

@@ -1,10 +1,11 @@
 /**
- * The HTTP API. Middleware order: request id and log line, body limit,
+ * The HTTP API. Middleware order: request id and log line, security headers, body limit,
  * body format, a D1 read session, authentication, then organization scoping;
  * one app.route per resource; every error leaves through problem.ts.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { apiHeaders } from "./security-headers";
 import { DomainError } from "../../core/errors";
 import { d1Session } from "../db/read-db";
 import type { AppEnv } from "../env";
@@ -22,6 +23,8 @@ import { peopleRoutes } from "./routes/people";
 import { personRoutes } from "./routes/persons";
 import { profileRoutes } from "./routes/profile";
 import { roleRoutes } from "./routes/roles";
+import { secretRoutes } from "./routes/secrets";
+import { sessionRoutes } from "./routes/session";
 import { signalRoutes } from "./routes/signals";
 import { taskRoutes } from "./routes/tasks";
 
@@ -34,6 +37,7 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>();
 
   app.use("*", requestLog);
+  app.use("*", apiHeaders);
   const limit = (maxSize: number) =>
     bodyLimit({
       maxSize,
@@ -50,6 +54,7 @@ export function createApp() {
   app.route("/", healthRoutes);
   app.route("/", orgRoutes);
   app.route("/", peopleRoutes);
+  app.route("/", sessionRoutes);
   app.route("/", roleRoutes);
   app.route("/", caseRoutes);
   app.route("/", taskRoutes);
@@ -59,6 +64,7 @@ export function createApp() {
   app.route("/", signalRoutes);
   app.route("/", personRoutes);
   app.route("/", notificationRoutes);
+  app.route("/", secretRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/v1/openapi.json", {

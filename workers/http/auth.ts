@@ -6,6 +6,7 @@
  * leaks, not even their existence.
  */
 import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
 import type { Context, MiddlewareHandler } from "hono";
 import { DomainError } from "../../core/errors";
 import { constantTimeEqualText, hashToken } from "../../core/security/secrets";
@@ -24,7 +25,9 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     return next();
   }
   const hash = await hashToken(token);
-  const row = await c.get("db").select().from(tokens).where(eq(tokens.token_hash, hash)).get();
+  // Always the primary, never a replica or a bookmark's snapshot: a revocation is written
+  // there before it is acknowledged, and must hold from that moment.
+  const row = await drizzle(c.env.DB).select().from(tokens).where(eq(tokens.token_hash, hash)).get();
   const now = new Date().toISOString();
   if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now)) {
     throw new DomainError("unauthorized", "the token is unknown, expired or revoked");
@@ -33,6 +36,8 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     kind: "member",
     org_id: row.org_id,
     token_id: row.token_id,
+    token_kind: row.kind,
+    expires_at: row.expires_at,
     user_id: row.user_id,
     admin: row.admin,
     positions: row.positions,

@@ -22,6 +22,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_transition: 422,
   invalid_profile: 422,
   rate_limited: 429,
+  unavailable: 503,
   internal: 500,
 };
 
@@ -38,6 +39,7 @@ const TITLE: Record<ErrorCode, string> = {
   invalid_transition: "Transition not allowed",
   invalid_profile: "Invalid profile",
   rate_limited: "Too many requests",
+  unavailable: "Temporarily unavailable",
   internal: "Internal error",
 };
 

@@ -1,17 +1,14 @@
-/** Users of an organization, API tokens and login. */
+/** Users of an organization and API tokens. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, lt } from "drizzle-orm";
-import { DomainError, notFound } from "../../../core/errors";
+import { notFound } from "../../../core/errors";
 import { Position, UserPatch } from "../../../core/model";
-import { hashPassword, hashToken, newToken, verifyPassword } from "../../../core/security/secrets";
-import { orgs, users } from "../../db/schema";
+import { hashPassword, hashToken, newToken } from "../../../core/security/secrets";
+import { users } from "../../db/schema";
 import { decodeCursor, Limit, page } from "../../db/pagination";
 import { isOrgAdmin, requireOrgAdmin } from "../auth";
-import { orgObject, stubOf, unwrap } from "../org-client";
+import { stubOf, unwrap } from "../org-client";
 import { CONFLICT, ERRORS, OrgParam, SECURITY, json, jsonBody, router } from "../openapi";
-
-const SESSION_HOURS = 12;
-
 
 const UserCreate = z
   .object({
@@ -37,7 +34,6 @@ const User = z.object({
 
 const TokenCreate = z.object({ name: z.string().trim().min(1).max(100), positions: z.array(Position).max(20).optional(), admin: z.boolean().default(false) }).strict();
 const TokenCreated = z.object({ token_id: z.string(), token: z.string() });
-const Login = z.object({ org: z.string().min(1).max(64), email: z.string().max(254), password: z.string().max(200) }).strict();
 
 const createUser = createRoute({
   tags: ["People"],
@@ -122,15 +118,6 @@ const toUser = (row: typeof users.$inferSelect) => {
   return rest;
 };
 
-const login = createRoute({
-  tags: ["People"],
-  method: "post",
-  path: "/v1/auth/login",
-  summary: "Exchange email and password for a session token",
-  request: { body: jsonBody(Login) },
-  responses: { 200: json(z.object({ token: z.string(), expires_at: z.string() }), "A session token"), ...ERRORS },
-});
-
 export const peopleRoutes = router()
   .openapi(createUser, async (c) => {
     const body = c.req.valid("json");
@@ -198,39 +185,4 @@ export const peopleRoutes = router()
   .openapi(deactivateUser, async (c) => {
     unwrap(c, await stubOf(c).updateUser(c.get("actor"), c.req.valid("param").user_id, { active: false }));
     return c.body(null, 204);
-  })
-  .openapi(login, async (c) => {
-    const body = c.req.valid("json");
-    const denied = new DomainError("unauthorized", "wrong organization, email or password");
-    const db = c.get("db");
-    const email = body.email.toLowerCase();
-    const org = await db.select().from(orgs).where(eq(orgs.slug, body.org)).get();
-    const object = org ? orgObject(c.env, org.org_id) : null;
-    if (object) unwrap(c, await object.loginGate(email));
-    const user = org ? await db.select().from(users).where(and(eq(users.org_id, org.org_id), eq(users.email, email))).get() : undefined;
-    // The hash is computed even for unknown users, so timing does not tell them apart.
-    const valid = await verifyPassword(body.password, user?.password_hash ?? null);
-    if (!org || !object || !user || !user.active || !valid) {
-      if (object) await object.loginFailed(email);
-      throw denied;
-    }
-    await object.loginSucceeded(email);
-    const token = newToken();
-    const expires_at = new Date(Date.now() + SESSION_HOURS * 3_600_000).toISOString();
-    unwrap(
-      c,
-      await object.createToken(
-        { ref: `user:${user.user_id}`, user_id: user.user_id, admin: user.admin, positions: user.positions },
-        {
-          token_hash: await hashToken(token),
-          kind: "session",
-          name: "login",
-          user_id: user.user_id,
-          admin: user.admin,
-          positions: user.positions,
-          expires_at,
-        },
-      ),
-    );
-    return c.json({ token, expires_at }, 200);
   });

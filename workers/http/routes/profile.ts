@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { DomainError } from "../../../core/errors";
 import { profileFromYaml } from "../../profile-source";
 import { requireOrgAdmin } from "../auth";
+import { bodyText } from "../content-type";
 import { stubOf, unwrap } from "../org-client";
 import { ERRORS, OrgParam, SECURITY, json, router } from "../openapi";
 
@@ -46,7 +47,7 @@ export const profileRoutes = router()
     return c.json(current.profile as Record<string, unknown>, 200);
   })
   .openapi(replace, async (c) => {
-    const text = await c.req.text();
+    const text = await bodyText(c);
     if (text.length > MAX_PROFILE_BYTES) throw new DomainError("payload_too_large", "a profile is at most 200 kB");
     const { profile, yaml } = profileFromYaml(text, "");
     const value = unwrap(c, await stubOf(c).putProfile(c.get("actor"), profile, yaml));

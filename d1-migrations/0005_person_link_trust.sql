@@ -1,0 +1,1 @@
+ALTER TABLE `cases` ADD `person_link_trusted` integer DEFAULT false NOT NULL;
