@@ -247,8 +247,8 @@ describe("tenancy", () => {
     expectNoLeak(allAudit);
     const roles = await api("GET", `/v1/orgs/${a.slug}/roles`, { token: a.token });
     const bRoles = await api("GET", `/v1/orgs/${b.slug}/roles`, { token: b.token });
-    const aIds = new Set((roles.body as { role_id: string }[]).map((r) => r.role_id));
-    for (const r of bRoles.body as { role_id: string }[]) expect(aIds.has(r.role_id)).toBe(false);
+    const aIds = new Set((roles.body.items as { role_id: string }[]).map((r) => r.role_id));
+    for (const r of bRoles.body.items as { role_id: string }[]) expect(aIds.has(r.role_id)).toBe(false);
   });
 
   it("after all of A's attempts, B's records and audit log are exactly as they were", async () => {
