@@ -2,7 +2,7 @@ import { defineConfig } from "drizzle-kit";
 
 export default defineConfig({
   dialect: "sqlite",
-  schema: "./workers/db/schema.ts",
+  schema: "./d1/schema.ts",
   out: "./d1-migrations",
   migrations: { prefix: "index" },
 });

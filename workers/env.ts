@@ -1,7 +1,7 @@
 /** The Worker's bindings and per-request variables. Binding types come from `wrangler types`. */
-import type { Actor } from "../durable-objects/commands/context";
+import type { Actor } from "../core/privacy/visibility";
 import type { Org } from "../core/model";
-import type { ReadDb } from "./db/read-db";
+import type { Database } from "../d1/database";
 
 export type Bindings = Env & {
   /** Platform admin token (secret; `.dev.vars` locally). */
@@ -28,6 +28,6 @@ export interface AppEnv {
     caller: Caller;
     org: Org;
     actor: Actor;
-    db: ReadDb;
+    db: Database;
   };
 }

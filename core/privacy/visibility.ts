@@ -17,6 +17,13 @@ export interface Viewer {
   positions: ReadonlyArray<{ level: number; role: string }>;
 }
 
+/** Whoever a command runs for: a viewer with the name the audit log records. */
+export interface Actor extends Viewer {
+  /** Audit form: `user:<id>`, `token:<id>`, `platform`, `system` or `pattern`. */
+  ref: string;
+  positions: { level: number; role: string }[];
+}
+
 export interface Guarded {
   label: string;
   origin_label?: string | null;

@@ -8,8 +8,8 @@ import { and, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import * as schema from "../../workers/db/schema";
-import type { OutboxItem } from "./outbox-item";
+import * as schema from "../../d1/schema";
+import type { OutboxItem } from "../../d1/outbox-item";
 
 /** Every column taken from the incoming row (`excluded.*`). */
 function excludedSet(table: SQLiteTable): Record<string, SQL> {

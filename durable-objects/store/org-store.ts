@@ -6,9 +6,9 @@
  */
 import type { AuditEvent, Case, Person, Role, Task } from "../../core/model";
 import type { Timer } from "../../core/scheduling/timers";
-import type { OutboxItem } from "../outbox/outbox-item";
-import { caseToRow, taskToRow } from "../../workers/db/rows";
-import type { notifications } from "../../workers/db/schema";
+import type { OutboxItem } from "../../d1/outbox-item";
+import { caseToRow, taskToRow } from "../../d1/rows";
+import type { notifications } from "../../d1/schema";
 
 export interface OrgMeta {
   org_id: string;

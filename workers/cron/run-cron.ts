@@ -6,7 +6,7 @@
  * classes as that module's exports.)
  */
 import { drizzle } from "drizzle-orm/d1";
-import { orgs } from "../db/schema";
+import { orgs } from "../../d1/schema";
 import type { Bindings } from "../env";
 import { orgObject } from "../http/org-client";
 

@@ -5,9 +5,9 @@
 import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { AuditEvent, Case, CaseStatus, Role, Severity, Task, TaskStatus } from "../../core/model";
 import { encodeCursor, page } from "./pagination";
-import type { ReadDb } from "./read-db";
-import { rowToAudit, rowToCase, rowToTask } from "./rows";
-import { audit_events, cases, roles, signals, tasks } from "./schema";
+import type { Database } from "../../d1/database";
+import { rowToAudit, rowToCase, rowToTask } from "../../d1/rows";
+import { audit_events, cases, roles, signals, tasks } from "../../d1/schema";
 
 export interface Page<T> {
   items: T[];
@@ -51,7 +51,7 @@ export async function scan<R extends { seq: number }, T>(
 }
 
 export async function listCases(
-  db: ReadDb,
+  db: Database,
   orgId: string,
   f: { status?: CaseStatus; label?: string; severity?: Severity; limit: number; before: number | null },
   visible: (c: Case) => boolean = everything,
@@ -70,12 +70,12 @@ export async function listCases(
   return scan(fetch, rowToCase, visible, f.limit, f.before);
 }
 
-export async function getCase(db: ReadDb, orgId: string, caseId: string): Promise<Case | null> {
+export async function getCase(db: Database, orgId: string, caseId: string): Promise<Case | null> {
   const row = await db.select().from(cases).where(and(eq(cases.org_id, orgId), eq(cases.case_id, caseId))).get();
   return row ? rowToCase(row) : null;
 }
 
-export async function tasksOfCase(db: ReadDb, orgId: string, caseId: string): Promise<Task[]> {
+export async function tasksOfCase(db: Database, orgId: string, caseId: string): Promise<Task[]> {
   const rows = await db
     .select()
     .from(tasks)
@@ -85,7 +85,7 @@ export async function tasksOfCase(db: ReadDb, orgId: string, caseId: string): Pr
 }
 
 export async function listTasks(
-  db: ReadDb,
+  db: Database,
   orgId: string,
   f: { status?: TaskStatus; label?: string; case_id?: string; limit: number; before: number | null },
   visible: (t: Task) => boolean = everything,
@@ -104,13 +104,13 @@ export async function listTasks(
   return scan(fetch, rowToTask, visible, f.limit, f.before);
 }
 
-export async function getTask(db: ReadDb, orgId: string, taskId: string): Promise<Task | null> {
+export async function getTask(db: Database, orgId: string, taskId: string): Promise<Task | null> {
   const row = await db.select().from(tasks).where(and(eq(tasks.org_id, orgId), eq(tasks.task_id, taskId))).get();
   return row ? rowToTask(row) : null;
 }
 
 export async function listAudit(
-  db: ReadDb,
+  db: Database,
   orgId: string,
   f: { entity_id?: string; limit: number; before: number | null },
 ): Promise<Page<AuditEvent>> {
@@ -132,7 +132,7 @@ export interface TimelineItem {
 }
 
 /** A case's story, oldest first: its signals and every audited change of it and its tasks. */
-export async function caseTimeline(db: ReadDb, orgId: string, caseId: string): Promise<TimelineItem[]> {
+export async function caseTimeline(db: Database, orgId: string, caseId: string): Promise<TimelineItem[]> {
   const [events, sigs] = await Promise.all([
     db
       .select()
@@ -171,7 +171,7 @@ export async function caseTimeline(db: ReadDb, orgId: string, caseId: string): P
   return items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }
 
-export async function listRoles(db: ReadDb, orgId: string): Promise<Role[]> {
+export async function listRoles(db: Database, orgId: string): Promise<Role[]> {
   const rows = await db.select().from(roles).where(eq(roles.org_id, orgId)).orderBy(asc(roles.seq));
   return rows.map(({ role_id, name, parent }) => ({ role_id, name, parent }));
 }

@@ -3,20 +3,16 @@
  * the `x-d1-bookmark` it got from a write reads at least that write, even
  * from a replica; without one, any replica may answer.
  */
-import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { MiddlewareHandler } from "hono";
+import { database } from "../../d1/database";
 import type { AppEnv } from "../env";
-import * as schema from "./schema";
-
-export type ReadDb = DrizzleD1Database<typeof schema>;
 
 export const BOOKMARK_HEADER = "x-d1-bookmark";
 
 export const d1Session: MiddlewareHandler<AppEnv> = async (c, next) => {
   const given = c.req.header(BOOKMARK_HEADER);
   const session = c.env.DB.withSession(given && /^[\w-]+$/.test(given) ? given : "first-unconstrained");
-  // A session exposes prepare/batch like the database itself.
-  c.set("db", drizzle(session as unknown as D1Database, { schema }));
+  c.set("db", database(session));
   await next();
   const bookmark = session.getBookmark();
   if (bookmark && !c.res.headers.has(BOOKMARK_HEADER)) c.res.headers.set(BOOKMARK_HEADER, bookmark);

@@ -10,8 +10,8 @@ import { drizzle } from "drizzle-orm/d1";
 import type { Context, MiddlewareHandler } from "hono";
 import { DomainError } from "../../core/errors";
 import { constantTimeEqualText, hashToken } from "../../core/security/secrets";
-import type { Actor } from "../../durable-objects/commands/context";
-import { orgs, tokens } from "../db/schema";
+import type { Actor } from "../../core/privacy/visibility";
+import { orgs, tokens } from "../../d1/schema";
 import type { AppEnv, Caller } from "../env";
 
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {

@@ -9,7 +9,7 @@ import { dryRun, type RecordedSignal } from "../../../core/flow-rules";
 import { MAX_REGEX_SCANNED_CHARS } from "../../../core/flow-rules/profile-regex";
 import { Severity, SignalSource } from "../../../core/model";
 import { DURATION_RANGE, IsoDuration, durationMs } from "../../../core/scheduling/duration";
-import { signals } from "../../db/schema";
+import { signals } from "../../../d1/schema";
 import { profileFromYaml } from "../../profile-source";
 import { requireOrgAdmin } from "../auth";
 import { bodyText } from "../content-type";

@@ -10,7 +10,7 @@ import { DomainError } from "../../../core/errors";
 import { inAudience, parseAudienceKey } from "../../../core/notifications/plan";
 import { decodeCursor, Limit } from "../../db/pagination";
 import { scan } from "../../db/queries";
-import { notifications } from "../../db/schema";
+import { notifications } from "../../../d1/schema";
 import { isOrgAdmin } from "../auth";
 import { ERRORS, OrgParam, SECURITY, json, router } from "../openapi";
 

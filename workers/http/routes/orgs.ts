@@ -5,7 +5,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { DomainError } from "../../../core/errors";
 import { Org, OrgCreate } from "../../../core/model";
 import { hashPassword, hashToken, newToken } from "../../../core/security/secrets";
-import { orgs } from "../../db/schema";
+import { orgs } from "../../../d1/schema";
 import { DEFAULT_PROFILE, profileFromYaml, shippedProfile } from "../../profile-source";
 import { requirePlatformAdmin } from "../auth";
 import { orgObject, unwrap } from "../org-client";

@@ -4,7 +4,7 @@ import { and, desc, eq, lt } from "drizzle-orm";
 import { notFound } from "../../../core/errors";
 import { Position, UserPatch } from "../../../core/model";
 import { hashPassword, hashToken, newToken } from "../../../core/security/secrets";
-import { users } from "../../db/schema";
+import { users } from "../../../d1/schema";
 import { decodeCursor, Limit, page } from "../../db/pagination";
 import { isOrgAdmin, requireOrgAdmin } from "../auth";
 import { stubOf, unwrap } from "../org-client";

@@ -8,7 +8,7 @@ import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { DomainError } from "../../../core/errors";
 import { hashToken, newToken, verifyPassword } from "../../../core/security/secrets";
-import { orgs, users } from "../../db/schema";
+import { orgs, users } from "../../../d1/schema";
 import { actorOf } from "../auth";
 import { orgObject, unwrap } from "../org-client";
 import { ERRORS, SECURITY, json, jsonBody, router } from "../openapi";

@@ -1,6 +1,6 @@
 /** What the outbox carries to D1: one full row per change, keyed by its table. */
-import type { audit_events, notifications, persons, roles, signals, tokens, users } from "../../workers/db/schema";
-import type { CaseRow, TaskRow } from "../../workers/db/rows";
+import type { audit_events, notifications, persons, roles, signals, tokens, users } from "./schema";
+import type { CaseRow, TaskRow } from "./rows";
 
 export type OutboxItem =
   | { kind: "case"; row: CaseRow }

@@ -3,7 +3,7 @@
  * through its outbox and the read routes turn them back into records, so both
  * directions live here together.
  */
-import type { AuditEvent, Case, Task } from "../../core/model";
+import type { AuditEvent, Case, Task } from "../core/model";
 import type { audit_events, cases, signals, tasks } from "./schema";
 
 export type CaseRow = typeof cases.$inferSelect;
