@@ -9,7 +9,7 @@ import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
-import * as schema from "../../workers/db/schema";
+import * as schema from "../../d1/schema";
 import { ADMIN, allPages, api, auditOf, createOrg, expectProblem, newCase, newTask, orgStub, transition, uniqueSlug } from "./helpers";
 
 const db = () => drizzle(env.DB, { schema });

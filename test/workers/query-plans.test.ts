@@ -10,7 +10,7 @@ import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as q from "../../workers/db/queries";
-import * as schema from "../../workers/db/schema";
+import * as schema from "../../d1/schema";
 import { createOrg, newCase, newTask, transition } from "./helpers";
 
 interface Captured {
