@@ -17,7 +17,12 @@ const base = `http://127.0.0.1:${port}`;
 const state = mkdtempSync(path.join(tmpdir(), "orgo-esc-"));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const server = spawn("npm", ["start"], { cwd: root, env: { ...process.env, PORT: String(port), ORGO_STATE_DIR: state }, detached: true, stdio: ["ignore", "pipe", "inherit"] });
+const server = spawn("npm", ["start"], {
+  cwd: root,
+  env: { ...process.env, PORT: String(port), ORGO_STATE_DIR: state },
+  detached: true,
+  stdio: ["ignore", "pipe", "inherit"],
+});
 let out = "";
 server.stdout.on("data", (d) => (out += d));
 const stop = () => {
@@ -31,7 +36,11 @@ process.on("exit", () => {
 });
 
 async function call(token, method, url, body) {
-  const r = await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const r = await fetch(`${base}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   const text = await r.text();
   if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${text}`);
   return text ? JSON.parse(text) : null;
@@ -72,16 +81,20 @@ const steps = events.items.filter((e) => e.action === "task.escalated").reverse(
 
 console.log("escalation without requests (npm start)");
 console.log(`  created:           ${ignored.label} at ${ignored.created_at}`);
-for (const s of steps) console.log(`  escalated:         ${s.changes.label.from} → ${s.changes.label.to} at ${s.at} (+${((Date.parse(s.at) - t0) / 1000).toFixed(2)} s)`);
+for (const s of steps)
+  console.log(`  escalated:         ${s.changes.label.from} → ${s.changes.label.to} at ${s.at} (+${((Date.parse(s.at) - t0) / 1000).toFixed(2)} s)`);
 console.log(`  at +5 s:           ${at5.label} (level ${at5.escalation_level})`);
 console.log(`  at +10 s:          ${at10.label} (level ${at10.escalation_level})`);
 console.log(`  in_progress task:  ${other.label} (level ${other.escalation_level})`);
 const reached = (prefix) => steps.find((s) => s.changes.label.to.startsWith(prefix));
 const within = (step, ms) => step !== undefined && Date.parse(step.at) - t0 <= ms;
 const ok =
-  within(reached("101."), 5_000) && at5.escalation_level >= 1 &&
-  within(reached("11."), 10_000) && at10.escalation_level >= 2 &&
-  other.escalation_level === 0 && other.label === handled.label &&
+  within(reached("101."), 5_000) &&
+  at5.escalation_level >= 1 &&
+  within(reached("11."), 10_000) &&
+  at10.escalation_level >= 2 &&
+  other.escalation_level === 0 &&
+  other.label === handled.label &&
   new Set(steps.map((s) => s.changes.escalation_level.to)).size === steps.length;
 console.log(ok ? "PASS: escalated 1001 → 101 within 5 s and → 11 within 10 s, each step once; the reacted task never escalated" : "FAIL");
 stop();

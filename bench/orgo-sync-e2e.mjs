@@ -202,7 +202,12 @@ async function main() {
 
   t = Date.now();
   const file = path.join(work, "signals.ndjson");
-  fs.writeFileSync(file, `${signals().map((s) => JSON.stringify(s)).join("\n")}\n`);
+  fs.writeFileSync(
+    file,
+    `${signals()
+      .map((s) => JSON.stringify(s))
+      .join("\n")}\n`,
+  );
   const enq = await orgoSync(["enqueue", "--file", file]).done;
   if (enq.code !== 0) throw new Error(`enqueue exited ${enq.code}`);
   const enqueueMs = Date.now() - t;

@@ -67,7 +67,10 @@ const OPTIONS = {
 // safe: what is on disk is always consistent).
 const stop = new AbortController();
 let exitOnStop = 130;
-for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143]]) {
+for (const [sig, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+]) {
   process.on(sig, () => {
     if (stop.signal.aborted) process.exit(code);
     exitOnStop = code;
@@ -116,7 +119,7 @@ async function enqueueCommand(values) {
     } catch (e) {
       throw new UsageError(`--json is not valid JSON: ${e.message}`);
     }
-    (Array.isArray(parsed) ? parsed : [parsed]).forEach((value, i) => raw.push({ value, where: Array.isArray(parsed) ? `item ${i}` : "--json" }));
+    for (const [i, value] of (Array.isArray(parsed) ? parsed : [parsed]).entries()) raw.push({ value, where: Array.isArray(parsed) ? `item ${i}` : "--json" });
   } else {
     let stream;
     if (values.file !== undefined && values.file !== "-") {
@@ -219,7 +222,9 @@ async function pushCommand(values) {
       );
     }
     if (r.rejected) {
-      process.stderr.write(`orgo-sync: the server rejected ${r.rejected} signal${r.rejected === 1 ? "" : "s"}; \`orgo-sync status\` shows why (${s.rejected} in total)\n`);
+      process.stderr.write(
+        `orgo-sync: the server rejected ${r.rejected} signal${r.rejected === 1 ? "" : "s"}; \`orgo-sync status\` shows why (${s.rejected} in total)\n`,
+      );
       return 1;
     }
     return 0;
@@ -263,7 +268,9 @@ function statusCommand(values) {
     `rejected:      ${q.rejected.length}`,
   ];
   for (const r of q.rejected.slice(0, 10)) {
-    const err = r.error ? `${r.error.code}: ${r.error.detail}${r.error.errors?.length ? ` (${r.error.errors.map((p) => `${p.path}: ${p.message}`).join("; ")})` : ""}` : "rejected";
+    const err = r.error
+      ? `${r.error.code}: ${r.error.detail}${r.error.errors?.length ? ` (${r.error.errors.map((p) => `${p.path}: ${p.message}`).join("; ")})` : ""}`
+      : "rejected";
     lines.push(`  ${r.key}  ${r.title ? JSON.stringify(r.title) : ""}  ${err}`);
   }
   if (q.rejected.length > 10) lines.push(`  … and ${q.rejected.length - 10} more (status --json lists all)`);

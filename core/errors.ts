@@ -42,7 +42,12 @@ export interface DomainErrorData {
 
 /** A zod failure as field problems (`path` joined with dots). */
 export function problemsFromZod(error: ZodError, prefix: string[] = []): FieldProblem[] {
-  return error.issues.map((issue) => ({ path: [...prefix, ...issue.path.map(String)].join("."), message: issue.message }));
+  return error.issues.flatMap((issue) => {
+    const at = [...prefix, ...issue.path.map(String)];
+    // An unknown key is the client's mistake at that key, not at its parent object.
+    if (issue.code === "unrecognized_keys") return issue.keys.map((key) => ({ path: [...at, key].join("."), message: "is not a known field" }));
+    return [{ path: at.join("."), message: issue.message }];
+  });
 }
 
 export class DomainError extends Error {
@@ -75,10 +80,7 @@ export const isDomainError = (e: unknown): e is DomainError => e instanceof Doma
 /** Result of a command: what a Durable Object method returns across RPC. */
 export type Result<T> = { ok: true; value: T; bookmark?: string | null } | { ok: false; error: DomainErrorData };
 
-export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const fail = (error: DomainError): Result<never> => ({ ok: false, error: error.toData() });
 
-/** Shorthands that keep call sites short and the codes consistent. */
+/** The one way to say a resource is unknown, so every such answer reads the same. */
 export const notFound = (what: string) => new DomainError("not_found", `${what} not found`);
-export const invalid = (path: string, message: string) =>
-  new DomainError("validation", message, [{ path, message }]);

@@ -1,4 +1,5 @@
 /** What the outbox carries to D1: one full row per change, keyed by its table. */
+import type { Privacy } from "../core/model";
 import type { audit_events, notifications, persons, roles, signals, tokens, users } from "./schema";
 import type { CaseRow, TaskRow } from "./rows";
 
@@ -13,4 +14,4 @@ export type OutboxItem =
   | { kind: "token"; row: typeof tokens.$inferInsert }
   | { kind: "notification"; row: typeof notifications.$inferInsert }
   | { kind: "case_deleted"; row: { org_id: string; case_id: string } }
-  | { kind: "org_settings"; row: { org_id: string; profile: string; privacy: "open" | "need_to_know" } };
+  | { kind: "org_settings"; row: { org_id: string; profile: string; privacy: Privacy } };

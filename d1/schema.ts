@@ -6,6 +6,7 @@
  * has an index below (a query without one stalls the local runtime).
  */
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { Position } from "../core/model";
 
 export const orgs = sqliteTable(
   "orgs",
@@ -15,7 +16,9 @@ export const orgs = sqliteTable(
     name: text("name").notNull(),
     profile: text("profile").notNull(),
     /** Copied from the active profile by the organization's object, so reads can filter without asking it. */
-    privacy: text("privacy", { enum: ["open", "need_to_know"] }).notNull().default("open"),
+    privacy: text("privacy", { enum: ["open", "need_to_know"] })
+      .notNull()
+      .default("open"),
     created_at: text("created_at").notNull(),
   },
   (t) => [uniqueIndex("orgs_slug").on(t.slug)],
@@ -42,7 +45,7 @@ export const users = sqliteTable(
     email: text("email").notNull(),
     display_name: text("display_name").notNull(),
     admin: integer("admin", { mode: "boolean" }).notNull(),
-    positions: text("positions", { mode: "json" }).notNull().$type<{ level: number; role: string }[]>(),
+    positions: text("positions", { mode: "json" }).notNull().$type<Position[]>(),
     password_hash: text("password_hash"),
     active: integer("active", { mode: "boolean" }).notNull(),
     created_at: text("created_at").notNull(),
@@ -62,7 +65,7 @@ export const tokens = sqliteTable(
     name: text("name").notNull(),
     user_id: text("user_id"),
     admin: integer("admin", { mode: "boolean" }).notNull(),
-    positions: text("positions", { mode: "json" }).notNull().$type<{ level: number; role: string }[]>(),
+    positions: text("positions", { mode: "json" }).notNull().$type<Position[]>(),
     expires_at: text("expires_at"),
     revoked_at: text("revoked_at"),
     created_at: text("created_at").notNull(),

@@ -1,29 +1,40 @@
 /**
  * One Durable Object per organization. It serialises the organization's
  * commands and owns its timers. Its SQLite storage is the source of truth:
- * each command decides in the pure core and commits state, audit, outbox and
- * timers in one `transactionSync`, so no other request can interleave with
- * it. D1 is the queryable copy, fed from the outbox by a coalesced flush that
- * a command awaits (bounded) so clients can read their own writes.
+ * a command reads a snapshot, the pure core turns it into a plan, and the
+ * plan's state, audit, outbox and timers are committed in one
+ * `transactionSync`, so no other request can interleave with it. D1 is the
+ * queryable copy, fed from the outbox by a coalesced flush that a command
+ * awaits (bounded) so clients can read their own writes.
  */
 import { EmailMessage } from "cloudflare:email";
 import { DurableObject } from "cloudflare:workers";
+import {
+  batchOrder,
+  idempotencyKeyOf,
+  planCaseCreate,
+  planCasePatch,
+  planSignal,
+  planTaskCreate,
+  planTaskTransition,
+  planTimer,
+  replayedOutcome,
+  routeSignal,
+  type SignalOutcome,
+} from "../core/engine";
 import { DomainError, fail, isDomainError, type Result } from "../core/errors";
 import type { DomainErrorData } from "../core/errors";
-import type { Case, CaseCreate, CasePatch, Person, PersonCreate, PersonPatch, Role, SignalSource, Task, TaskCreate, TaskTransition } from "../core/model";
+import type { Case, CaseCreate, CasePatch, Person, PersonCreate, PersonPatch, Role, SignalSource, Task, TaskCreate, TaskTransition, User } from "../core/model";
 import { LOGIN_WINDOW_MS, loginVerdict } from "../core/security/login-throttle";
 import type { SecretSummary } from "../core/security/org-secret";
 import { keyringFrom, sealSecret, type SecretKeyring } from "../core/security/secret-envelope";
 import { deploymentMode, requireSafeWebhookUrl } from "../core/security/webhook-url";
 import type { Profile } from "../core/profiles";
 import type { Timer } from "../core/scheduling/timers";
-import { auditEvent, createCase, patchCase } from "./commands/cases";
 import { cutoffs, purgeClosedCases, purgeD1Batch, RETENTION_BATCH, RETENTION_MAX_BATCHES, type RetentionCutoffs } from "./commands/retention";
 import type { Actor } from "../core/privacy/visibility";
-import type { CommandContext } from "./commands/context";
-import { SYSTEM_ACTOR } from "./commands/context";
+import { auditEvent, SYSTEM_ACTOR, type CommandContext } from "./commands/context";
 import { deliver, type DeliveryEnv } from "./commands/deliver";
-import { fireEscalationTimer, fireStaleTimer } from "./commands/escalation";
 import { plainTextMessage } from "./commands/mime";
 import {
   createToken,
@@ -39,14 +50,13 @@ import {
 } from "./commands/org";
 import { createPerson, patchPerson } from "./commands/persons";
 import { deleteSecret, putSecret, readSecret } from "./commands/secrets";
-import { observePatterns } from "./commands/patterns";
-import { batchOrder, ingestSignal, type SignalOutcome } from "./commands/signals";
-import { createTask, moveTask } from "./commands/tasks";
 import { writeToD1 } from "./outbox/d1-sink";
 import type { OutboxItem } from "../d1/outbox-item";
+import { applyPlan } from "./store/apply-plan";
 import { migrate } from "./store/migrations";
 import { OrgStore, type StoredToken, type StoredUser } from "./store/org-store";
 import { SecretStore } from "./store/secret-store";
+import { caseCreateSnapshot, casePatchSnapshot, signalSnapshot, taskCreateSnapshot, taskTransitionSnapshot, timerSnapshot } from "./store/snapshots";
 
 /** How long a command waits for its D1 copy before answering anyway (the alarm finishes the flush). */
 const FLUSH_WAIT_MS = 2_000;
@@ -66,7 +76,6 @@ export type SignalItemResult = { index: number; ok: true; outcome: SignalOutcome
 
 export type RetentionReport = RetentionCutoffs & { closed_cases: number; audit_events: number; signal_bodies: number };
 
-export type PublicUser = Omit<StoredUser, "password_hash">;
 export type PublicToken = Omit<StoredToken, "token_hash">;
 
 export class OrgObject extends DurableObject<Env> {
@@ -110,36 +119,47 @@ export class OrgObject extends DurableObject<Env> {
 
   // --- commands (one RPC method each) ---------------------------------------
 
-  initialize(args: InitArgs): Promise<Result<{ admin: PublicUser; token_id: string }>> {
-    return this.command(SYSTEM_ACTOR, (ctx) => {
-      this.refuseUnsafeWebhook(args.profile);
-      const { admin, token } = initializeOrg(ctx, args);
-      return { admin: publicUser(admin), token_id: token.token_id };
-    }, args.profile);
+  initialize(args: InitArgs): Promise<Result<{ admin: User; token_id: string }>> {
+    return this.command(
+      SYSTEM_ACTOR,
+      (ctx) => {
+        this.refuseUnsafeWebhook(args.profile);
+        const { admin, token } = initializeOrg(ctx, args);
+        this.forgetProfile();
+        return { admin: publicUser(admin), token_id: token.token_id };
+      },
+      args.profile,
+    );
   }
+
+  // Each command below reads its snapshot, lets the core plan, and applies the plan.
 
   createCase(actor: Actor, input: CaseCreate): Promise<Result<Case>> {
     return this.command(actor, (ctx) => {
-      const created = createCase(ctx, input);
-      observePatterns(ctx, { signal: null, case: created, tasks: [] });
-      return created;
+      const snapshot = caseCreateSnapshot(this.store, input);
+      return applyPlan(this.store, planCaseCreate(snapshot, input, ctx));
     });
   }
 
   patchCase(actor: Actor, caseId: string, patch: CasePatch, ifMatch: number | null): Promise<Result<Case>> {
-    return this.command(actor, (ctx) => patchCase(ctx, caseId, patch, ifMatch));
+    return this.command(actor, (ctx) => {
+      const snapshot = casePatchSnapshot(this.store, caseId, patch);
+      return applyPlan(this.store, planCasePatch(snapshot, patch, ifMatch, ctx));
+    });
   }
 
   createTask(actor: Actor, caseId: string, input: TaskCreate): Promise<Result<Task>> {
     return this.command(actor, (ctx) => {
-      const created = createTask(ctx, caseId, input);
-      observePatterns(ctx, { signal: null, case: null, tasks: [created] });
-      return created;
+      const snapshot = taskCreateSnapshot(this.store, caseId);
+      return applyPlan(this.store, planTaskCreate(snapshot, input, ctx));
     });
   }
 
   transitionTask(actor: Actor, taskId: string, input: TaskTransition): Promise<Result<Task>> {
-    return this.command(actor, (ctx) => moveTask(ctx, taskId, input));
+    return this.command(actor, (ctx) => {
+      const snapshot = taskTransitionSnapshot(this.store, taskId);
+      return applyPlan(this.store, planTaskTransition(snapshot, input, ctx));
+    });
   }
 
   /**
@@ -156,7 +176,7 @@ export class OrgObject extends DurableObject<Env> {
       const ctx = this.context(actor, profile);
       try {
         const outcome = this.ctx.storage.transactionSync(() => {
-          const applied = ingestSignal(ctx, items[index], source);
+          const applied = this.ingestSignal(ctx, items[index], source);
           if (this.failIngestAtIndex === index) {
             this.failIngestAtIndex = null;
             throw new Error("injected ingest failure");
@@ -171,11 +191,21 @@ export class OrgObject extends DurableObject<Env> {
     return this.settle(results);
   }
 
-  createUser(actor: Actor, draft: UserDraft): Promise<Result<PublicUser>> {
+  /** One signal: a replayed key answers the first result; otherwise route, read, plan, apply. */
+  private ingestSignal(ctx: CommandContext, raw: unknown, source: SignalSource): SignalOutcome {
+    const key = idempotencyKeyOf(raw);
+    const first = key ? this.store.signalByIdempotencyKey<SignalOutcome>(key) : null;
+    if (first) return replayedOutcome(first, ctx.actor, ctx.profile.privacy);
+    const routed = routeSignal(raw, source, ctx.profile, ctx.now);
+    const snapshot = signalSnapshot(this.store, routed);
+    return applyPlan(this.store, planSignal(snapshot, routed, ctx));
+  }
+
+  createUser(actor: Actor, draft: UserDraft): Promise<Result<User>> {
     return this.command(actor, (ctx) => publicUser(createUser(ctx, draft)));
   }
 
-  updateUser(actor: Actor, userId: string, change: UserChange): Promise<Result<PublicUser>> {
+  updateUser(actor: Actor, userId: string, change: UserChange): Promise<Result<User>> {
     return this.revoking(actor, (ctx) => publicUser(updateUser(ctx, userId, change)));
   }
 
@@ -211,11 +241,19 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   revokeToken(actor: Actor, tokenId: string): Promise<Result<null>> {
-    return this.revoking(actor, (ctx) => (revokeToken(ctx, tokenId), null));
+    return this.revoking(actor, (ctx) => {
+      revokeToken(ctx, tokenId);
+      return null;
+    });
   }
 
   putProfile(actor: Actor, profile: Profile, yaml: string): Promise<Result<Profile>> {
-    return this.command(actor, (ctx) => (this.refuseUnsafeWebhook(profile), setProfile(ctx, profile, yaml), profile));
+    return this.command(actor, (ctx) => {
+      this.refuseUnsafeWebhook(profile);
+      const next = setProfile(ctx, profile, yaml);
+      this.forgetProfile();
+      return next;
+    });
   }
 
   /** Creates or replaces an organization secret; the value is sealed before it reaches storage. */
@@ -229,7 +267,10 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   deleteSecret(actor: Actor, name: string): Promise<Result<null>> {
-    return this.command(actor, (ctx) => (deleteSecret(ctx, this.secrets, name), null));
+    return this.command(actor, (ctx) => {
+      deleteSecret(ctx, this.secrets, name);
+      return null;
+    });
   }
 
   // --- reads served by the object itself ------------------------------------
@@ -315,11 +356,7 @@ export class OrgObject extends DurableObject<Env> {
         }
         const ctx = this.context(SYSTEM_ACTOR, profile, now);
         // One transaction per timer: a failure halfway leaves the handled ones done and this one due.
-        this.ctx.storage.transactionSync(() => {
-          if (timer.kind === "escalation") fireEscalationTimer(ctx, timer);
-          else if (timer.kind === "stale") fireStaleTimer(ctx, timer);
-          else this.store.deleteTimer(timer.timer_id);
-        });
+        this.ctx.storage.transactionSync(() => applyPlan(this.store, planTimer(timerSnapshot(this.store, timer), ctx)));
       }
       // Network sends run side by side; each outcome is recorded in its own transaction.
       const env = this.deliveryEnv();
@@ -353,6 +390,15 @@ export class OrgObject extends DurableObject<Env> {
     return (this.profileCache ??= this.store.getMeta<Profile>("profile"));
   }
 
+  /**
+   * Called where a command writes a new profile. The next read takes the
+   * profile from storage, so it is the new one once the transaction commits
+   * and still the old one if it rolls back.
+   */
+  private forgetProfile(): void {
+    this.profileCache = null;
+  }
+
   /** Derived once per object: the key material does not change while it runs. */
   private keyring(): Promise<SecretKeyring | null> {
     const env = this.env as Env & { ORGO_SECRETS_KEY?: string };
@@ -370,7 +416,7 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   private context(actor: Actor, profile: Profile, now = this.now()): CommandContext {
-    return { store: this.store, now, actor, profile };
+    return { store: this.store, now, actor, profile, newId: () => crypto.randomUUID() };
   }
 
   private async command<T>(actor: Actor, decide: (ctx: CommandContext) => T, profileOverride?: Profile, now = this.now()): Promise<Result<T>> {
@@ -384,7 +430,6 @@ export class OrgObject extends DurableObject<Env> {
       if (isDomainError(e)) return fail(e);
       throw e;
     }
-    if (ctx.profile !== this.profileCache) this.profileCache = ctx.profile;
     return this.settle(value);
   }
 
@@ -489,9 +534,12 @@ export class OrgObject extends DurableObject<Env> {
     if (batch.length === 0) return;
     if (this.sinkDelayMs > 0) await new Promise((r) => setTimeout(r, this.sinkDelayMs));
     const session = this.env.DB.withSession(this.bookmark ?? "first-primary");
-    await writeToD1(session, batch.map((b) => b.item));
+    await writeToD1(
+      session,
+      batch.map((b) => b.item),
+    );
     this.bookmark = session.getBookmark() ?? this.bookmark;
-    this.store.ackOutbox(batch[batch.length - 1]!.seq);
+    this.store.ackOutbox(batch[batch.length - 1]?.seq ?? 0);
   }
 }
 
@@ -505,7 +553,7 @@ function unexpectedItemFailure(index: number, e: unknown): DomainErrorData {
   return { code: "internal", message: "this signal could not be processed; it was not applied" };
 }
 
-function publicUser(u: StoredUser): PublicUser {
+function publicUser(u: StoredUser): User {
   const { password_hash: _p, ...rest } = u;
   return rest;
 }

@@ -11,7 +11,12 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.SMOKE_PORT ?? 8797);
 const state = mkdtempSync(path.join(tmpdir(), "orgo-smoke-"));
-const child = spawn("npm", ["start"], { cwd: root, env: { ...process.env, PORT: String(port), ORGO_STATE_DIR: state }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+const child = spawn("npm", ["start"], {
+  cwd: root,
+  env: { ...process.env, PORT: String(port), ORGO_STATE_DIR: state },
+  detached: true,
+  stdio: ["ignore", "pipe", "pipe"],
+});
 let out = "";
 child.stdout.on("data", (d) => (out += d));
 child.stderr.on("data", (d) => (out += d));
@@ -38,7 +43,10 @@ if (health.status !== 200 || cases.status !== 200 || !Array.isArray(body.items) 
   finish(1, `smoke: unexpected answers: health ${health.status}, cases ${cases.status} ${JSON.stringify(body).slice(0, 200)}`);
 }
 // The README's cron command runs the Worker's scheduled() handler, not the dashboard page.
-const cron = spawnSync(process.execPath, [path.join(root, "scripts", "run-cron.mjs"), "0 3 * * *"], { env: { ...process.env, PORT: String(port) }, encoding: "utf8" });
+const cron = spawnSync(process.execPath, [path.join(root, "scripts", "run-cron.mjs"), "0 3 * * *"], {
+  env: { ...process.env, PORT: String(port) },
+  encoding: "utf8",
+});
 if (cron.status !== 0) finish(1, `smoke: npm run cron failed: ${cron.stdout}${cron.stderr}`);
 // The dashboard is served with its security policy.
 const page = await fetch(`http://127.0.0.1:${port}/`);
@@ -49,4 +57,7 @@ if (page.status !== 200 || !csp.includes("frame-ancestors 'none'") || page.heade
 // The demo reaches no outside host: nothing failed while it started and ran.
 const trouble = out.split("\n").filter((line) => /ENOTFOUND|EAI_AGAIN|getaddrinfo|Uncaught|unhandled error/i.test(line));
 if (trouble.length > 0) finish(1, `smoke: the platform logged ${trouble.length} errors, e.g. ${trouble[0]}`);
-finish(0, `smoke: npm start served the demo organization (${body.items.length} cases) on port ${port}; the cron ran; the dashboard has its policy; no errors logged`);
+finish(
+  0,
+  `smoke: npm start served the demo organization (${body.items.length} cases) on port ${port}; the cron ran; the dashboard has its policy; no errors logged`,
+);

@@ -71,8 +71,15 @@ async function main() {
       /* already gone */
     }
   };
-  process.on("SIGINT", () => (stop(), process.exit(130)));
-  process.on("SIGTERM", () => (stop(), process.exit(143)));
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ]) {
+    process.on(signal, () => {
+      stop();
+      process.exit(code);
+    });
+  }
   process.on("exit", stop);
   child.on("exit", (code) => process.exit(code ?? 1));
 

@@ -1,6 +1,6 @@
 /** The Worker's bindings and per-request variables. Binding types come from `wrangler types`. */
 import type { Actor } from "../core/privacy/visibility";
-import type { Org } from "../core/model";
+import type { Org, Position } from "../core/model";
 import type { Database } from "../d1/database";
 
 export type Bindings = Env & {
@@ -18,7 +18,7 @@ export type Caller =
       expires_at: string | null;
       user_id: string | null;
       admin: boolean;
-      positions: { level: number; role: string }[];
+      positions: Position[];
     };
 
 export interface AppEnv {

@@ -33,7 +33,7 @@ export function newKey() {
  */
 export function prepareSignal(value, now = new Date()) {
   if (!value || typeof value !== "object" || Array.isArray(value)) return { error: "a signal must be a JSON object" };
-  if (typeof value.title !== "string" || value.title.trim() === "") return { error: "a signal needs a non-empty \"title\"" };
+  if (typeof value.title !== "string" || value.title.trim() === "") return { error: 'a signal needs a non-empty "title"' };
   const key = value.idempotency_key;
   if (key !== undefined && (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH)) {
     return { error: `"idempotency_key" must be a string of 1 to ${MAX_KEY_LENGTH} characters` };

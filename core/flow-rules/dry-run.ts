@@ -5,7 +5,7 @@
  */
 import type { Severity } from "../model/enums";
 import type { Profile } from "../profiles/schema";
-import { evaluateSignal, type NormalizedSignal } from "./evaluate";
+import { evaluateSignal, type NormalizedSignal, type RoutingDecision } from "./evaluate";
 
 export interface Routing {
   label: string;
@@ -41,7 +41,11 @@ export interface DryRunReport {
 }
 
 export function routeWith(signal: NormalizedSignal, profile: Profile): Routing {
-  const d = evaluateSignal(signal, profile);
+  return routingOf(evaluateSignal(signal, profile), profile);
+}
+
+/** A decision summed up as a signal's record keeps it: what a dry run compares. */
+export function routingOf(d: RoutingDecision, profile: Profile): Routing {
   return {
     label: d.case.label,
     severity: d.case.severity,

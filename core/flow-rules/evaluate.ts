@@ -14,7 +14,9 @@ import type { RE2JS } from "re2js";
 import type { Severity, SignalSource } from "../model/enums";
 import { readPath, renderTemplate, templatePaths, type CaseTemplate, type TaskTemplate } from "../model/templates";
 import type { FlowRule, FlowWhen, Profile } from "../profiles/schema";
-import { MAX_REGEX_SCANNED_CHARS, MAX_SCANNED_CHARS, compileProfilePattern, scannedText } from "./profile-regex";
+import { firstKeyword, keywordText, type KeywordText } from "../text/keywords";
+import { MAX_SCANNED_CHARS, scannedText } from "../text/scanned-text";
+import { MAX_REGEX_SCANNED_CHARS, compileProfilePattern } from "./profile-regex";
 
 export interface NormalizedSignal {
   source: SignalSource;
@@ -79,7 +81,7 @@ export function templateContext(signal: NormalizedSignal): Record<string, unknow
 
 export function evaluateSignal(signal: NormalizedSignal, profile: Profile): RoutingDecision {
   const context = templateContext(signal);
-  const text = scannedText(normalizeText(signal.title), normalizeText(signal.body ?? ""));
+  const text = signalText(signal);
 
   let decider: FlowRule | null = null;
   const matched_rules: string[] = [];
@@ -133,8 +135,7 @@ function buildCase(
   if (signal.severity !== null && template?.severity !== undefined && template.severity !== signal.severity) {
     reasons.push(`severity "${signal.severity}" given with the signal wins over the rule's "${template.severity}"`);
   }
-  const description =
-    template?.description !== undefined ? renderTemplate(template.description, context) : signal.body;
+  const description = template?.description !== undefined ? renderTemplate(template.description, context) : signal.body;
   const tags: string[] = [];
   for (const tag of template?.tags ?? []) {
     const rendered = renderTemplate(tag, context);
@@ -178,9 +179,17 @@ function renderDedupeKey(template: string | undefined, context: Record<string, u
 // ---------------------------------------------------------------------------
 // Matching
 
+/** What text conditions read: NFKC text for regexes, folded text for keywords (made on first use). */
 interface SignalText {
   title: string;
   body: string;
+  keywords(): KeywordText;
+}
+
+function signalText(signal: NormalizedSignal): SignalText {
+  const text = scannedText(normalizeText(signal.title), normalizeText(signal.body ?? ""));
+  let folded: KeywordText | undefined;
+  return { ...text, keywords: () => (folded ??= keywordText(signal.title, signal.body)) };
 }
 
 // Cut before normalizing too, so a huge body is not normalized only to be cut.
@@ -228,7 +237,7 @@ function matchWhen(when: FlowWhen, signal: NormalizedSignal, text: SignalText): 
     }
   }
   if (when.keywords) {
-    const hit = firstKeyword(when.keywords, text);
+    const hit = firstKeyword(when.keywords, text.keywords());
     if (!need(hit === null ? null : `keyword "${hit.keyword}" in ${hit.where}`)) return null;
   }
   if (when.regex) {
@@ -242,7 +251,7 @@ function matchWhen(when: FlowWhen, signal: NormalizedSignal, text: SignalText): 
 type Scalar = string | number | boolean;
 
 function metadataMatch(metadata: Record<string, unknown>, key: string, wanted: readonly Scalar[]): Scalar | null {
-  const actual = Object.prototype.hasOwnProperty.call(metadata, key) ? metadata[key] : readPath(metadata, key);
+  const actual = Object.hasOwn(metadata, key) ? metadata[key] : readPath(metadata, key);
   const candidates = Array.isArray(actual) ? actual : [actual];
   for (const w of wanted) {
     for (const a of candidates) {
@@ -254,53 +263,21 @@ function metadataMatch(metadata: Record<string, unknown>, key: string, wanted: r
 
 // Compiled patterns are cached by their text only; the cache affects speed, never results.
 const MAX_CACHE = 2_000;
-const keywordCache = new Map<string, RegExp>();
 const regexCache = new Map<string, RE2JS | null>();
 
-function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
-  if (cache.has(key)) return cache.get(key) as T;
-  if (cache.size >= MAX_CACHE) cache.clear();
-  const value = make();
-  cache.set(key, value);
-  return value;
+function cachedRegex(source: string): RE2JS | null {
+  if (regexCache.has(source)) return regexCache.get(source) as RE2JS | null;
+  if (regexCache.size >= MAX_CACHE) regexCache.clear();
+  // The profile schema already refused patterns RE2 cannot run; one that slipped through never matches.
+  const compiled = compileProfilePattern(source);
+  const re = compiled.ok ? compiled.pattern : null;
+  regexCache.set(source, re);
+  return re;
 }
 
-/**
- * Whole words: the keyword must not be glued to a letter, digit or underscore on either side.
- * This runs on the backtracking engine, which is safe here: the words are
- * escaped literals and the only quantifier is `\s+` between them, followed by
- * a word that cannot start with a space, so a failed attempt gives each run of
- * spaces back in one pass and the text is read at most about once per word of
- * the keyword (at most 100 characters, in a bounded list).
- */
-function keywordRegex(keyword: string): RegExp {
-  return cached(keywordCache, keyword, () => {
-    const words = normalizeText(keyword.trim())
-      .split(/\s+/)
-      .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    return new RegExp(`(?<![\\p{L}\\p{N}_])${words.join("\\s+")}(?![\\p{L}\\p{N}_])`, "iu");
-  });
-}
-
-function firstKeyword(keywords: readonly string[], text: SignalText): { keyword: string; where: string } | null {
-  for (const keyword of keywords) {
-    const re = keywordRegex(keyword);
-    if (re.test(text.title)) return { keyword, where: "title" };
-    if (re.test(text.body)) return { keyword, where: "body" };
-  }
-  return null;
-}
-
-function firstRegex(
-  sources: readonly string[],
-  text: SignalText,
-): { source: string; match: string; where: string } | null {
+function firstRegex(sources: readonly string[], text: SignalText): { source: string; match: string; where: string } | null {
   for (const source of sources) {
-    // The profile schema already refused patterns RE2 cannot run; one that slipped through never matches.
-    const re = cached(regexCache, source, () => {
-      const compiled = compileProfilePattern(source);
-      return compiled.ok ? compiled.pattern : null;
-    });
+    const re = cachedRegex(source);
     if (re === null) continue;
     const regexText = scannedText(text.title, text.body, MAX_REGEX_SCANNED_CHARS);
     for (const where of ["title", "body"] as const) {

@@ -14,8 +14,6 @@ export const MAX_PATTERN_LENGTH = 500;
 // RE2's own measure of a compiled pattern; counted repetition inflates it
 // (`a{1,1000}` is about 2,000), and matching work grows with it.
 export const MAX_PROGRAM_SIZE = 1_000;
-/** Text conditions (keywords and regexes) read at most this many characters of title and body together. */
-export const MAX_SCANNED_CHARS = 65_536;
 /**
  * Regexes read less: RE2's matching can cost a few microseconds a character
  * on patterns that defeat its fast path, and a profile may hold
@@ -42,13 +40,4 @@ export function compileProfilePattern(source: string): CompiledPattern {
     return { ok: false, reason: `is too complex (RE2 program size ${pattern.programSize()}, at most ${MAX_PROGRAM_SIZE}); use smaller repetition counts` };
   }
   return { ok: true, pattern };
-}
-
-/**
- * Title and body cut to `limit` characters together, title first: what text
- * conditions read. A huge body cannot multiply the work of every rule.
- */
-export function scannedText(title: string, body: string, limit = MAX_SCANNED_CHARS): { title: string; body: string } {
-  const t = title.slice(0, limit);
-  return { title: t, body: body.slice(0, limit - t.length) };
 }

@@ -5,42 +5,10 @@
  * organization that owns it. A label that does not parse, or that names a role
  * the organization does not have, would route work into the void, so every
  * label is checked here and rejected with a sentence that says exactly what is
- * wrong. Escalation moves BASE up one level; that ladder lives here as well so
- * the scheduler and the API agree on it.
+ * wrong. Escalation moves BASE up the ladder of ./ladder.ts.
  */
 import { DomainError } from "../errors";
-
-/** Vertical levels, top first: executive, department head, team lead, staff. */
-export const LEVELS = [1, 11, 101, 1001] as const;
-export type Level = (typeof LEVELS)[number];
-
-/** Broadcast variants: addressed to everyone at that scope rather than to one owner. */
-export const BROADCAST_LEVELS = [10, 100, 1000] as const;
-export type BroadcastLevel = (typeof BROADCAST_LEVELS)[number];
-
-export type Base = Level | BroadcastLevel;
-
-export const LEVEL_NAMES: Readonly<Record<Level, string>> = {
-  1: "executive",
-  11: "department_head",
-  101: "team_lead",
-  1001: "staff",
-};
-
-/**
- * Only the digits the contract names. Any digit 1-9 is accepted in a label;
- * these maps exist for display, not validation, so an unnamed digit is fine.
- */
-export const CATEGORY_NAMES: Readonly<Record<number, string>> = {
-  1: "operations",
-  5: "training",
-  9: "crisis",
-};
-export const SUBCATEGORY_NAMES: Readonly<Record<number, string>> = {
-  1: "request",
-  4: "report",
-  5: "broadcast",
-};
+import { BASE_CHOICES, escalateBase, isBroadcastBase, isValidBase } from "./ladder";
 
 export const MAX_ROLE_SEGMENTS = 8;
 export const MAX_ROLE_SEGMENT_LENGTH = 64;
@@ -57,58 +25,8 @@ export type ParseLabelResult = { ok: true; label: Label } | { ok: false; reason:
 
 const FORM = "<BASE>.<CATEGORY><SUBCATEGORY>.<HORIZONTAL_ROLE>";
 const EXAMPLE = "1001.91.Operations.Safety";
-const BASE_CHOICES = `${LEVELS.join(", ")} (or broadcast ${BROADCAST_LEVELS.join(", ")})`;
-
-// Rank 0 is the top of the hierarchy; comparing ranks is how visibility and
-// escalation decide "higher than". Each broadcast base ranks beside the level
-// at the same place on its own chain (1000→100→10→1 beside 1001→101→11→1):
-// 1000 is the staff broadcast, 100 the team leads', 10 the department heads'.
-const RANK: ReadonlyMap<number, number> = new Map([
-  [1, 0],
-  [10, 1],
-  [11, 1],
-  [100, 2],
-  [101, 2],
-  [1000, 3],
-  [1001, 3],
-]);
-
-// Both chains end at 1: broadcasts lose their broadcast nature only at the very
-// top, where there is a single executive level left to notify.
-const ESCALATES_TO: ReadonlyMap<number, number | null> = new Map([
-  [1001, 101],
-  [101, 11],
-  [11, 1],
-  [1, null],
-  [1000, 100],
-  [100, 10],
-  [10, 1],
-]);
 
 const q = (s: string): string => JSON.stringify(s);
-
-export const isValidBase = (base: number): base is Base => RANK.has(base);
-
-export const isBroadcastBase = (base: number): base is BroadcastLevel =>
-  (BROADCAST_LEVELS as readonly number[]).includes(base);
-
-// Callers only hold bases that came out of parseLabel; anything else is a bug
-// in the caller, not bad input, hence RangeError rather than DomainError.
-const assertBase = (base: number): void => {
-  if (!RANK.has(base)) throw new RangeError(`${base} is not a label BASE; expected one of ${BASE_CHOICES}`);
-};
-
-/** 0 for 1/10 (top), 1 for 11/100, 2 for 101/1000, 3 for 1001. Lower is higher up. */
-export function levelRank(base: number): number {
-  assertBase(base);
-  return RANK.get(base) as number;
-}
-
-/** The BASE one level up, or null when already at the top (1). */
-export function escalateBase(base: number): number | null {
-  assertBase(base);
-  return ESCALATES_TO.get(base) ?? null;
-}
 
 /**
  * Syntax of a HORIZONTAL_ROLE (also usable for a profile's `roles` entries).
@@ -126,7 +44,7 @@ export function checkRoleSyntax(role: string, what = "HORIZONTAL_ROLE"): string 
       return `${what} ${q(role)} must not contain two dots in a row`;
     }
     if (seg.length > MAX_ROLE_SEGMENT_LENGTH) {
-      return `${what} segment ${q(seg.slice(0, 20) + "…")} is ${seg.length} characters long; at most ${MAX_ROLE_SEGMENT_LENGTH} are allowed per segment`;
+      return `${what} segment ${q(`${seg.slice(0, 20)}…`)} is ${seg.length} characters long; at most ${MAX_ROLE_SEGMENT_LENGTH} are allowed per segment`;
     }
     const first = seg[0] as string;
     if (!/^[A-Za-z]$/.test(first)) {
@@ -146,7 +64,7 @@ export function checkRoleSyntax(role: string, what = "HORIZONTAL_ROLE"): string 
 /** True when `role` is `ancestor` itself or lies below it, segment by segment. */
 export function roleCovers(ancestor: string, role: string): boolean {
   if (ancestor === "") return false;
-  return role === ancestor || role.startsWith(ancestor + ".");
+  return role === ancestor || role.startsWith(`${ancestor}.`);
 }
 
 export function isKnownRole(role: string, roles: readonly string[]): boolean {
@@ -165,7 +83,7 @@ function unknownRoleReason(role: string, roles: readonly string[]): string {
   }
   // Case slips are the most common typo; naming the intended role saves a round trip.
   const lower = role.toLowerCase();
-  const hint = roles.find((r) => r.toLowerCase() === lower || lower.startsWith(r.toLowerCase() + "."));
+  const hint = roles.find((r) => r.toLowerCase() === lower || lower.startsWith(`${r.toLowerCase()}.`));
   const shown = roles.slice(0, 10).join(", ") + (roles.length > 10 ? `, … (${roles.length - 10} more)` : "");
   return (
     `HORIZONTAL_ROLE ${q(role)} is not a role of this organization nor below one` +
@@ -203,9 +121,7 @@ export function parseLabel(text: string, opts: { roles?: readonly string[] } = {
   }
   if (!/^[0-9]{2}$/.test(codeText)) {
     const hint = /^[A-Za-z]/.test(codeText) ? " — the CATEGORY/SUBCATEGORY part seems to be missing" : "";
-    return fail(
-      `CATEGORY and SUBCATEGORY must be exactly two digits, one each (e.g. 91 = category 9, subcategory 1); got ${q(codeText)}${hint}`,
-    );
+    return fail(`CATEGORY and SUBCATEGORY must be exactly two digits, one each (e.g. 91 = category 9, subcategory 1); got ${q(codeText)}${hint}`);
   }
   const category = Number(codeText[0]);
   const subcategory = Number(codeText[1]);
@@ -241,10 +157,13 @@ export function formatLabel(label: Label): string {
   return text;
 }
 
-/** The same label one level up (1001→101→11→1, 1000→100→10→1); null at the top. */
-export function escalateLabel(text: string): string | null {
+/**
+ * The same label one rung up the ladder (1001→101→11→1, 1000→100→10→1), or
+ * null at the top: level 1, or the profile's `top_level` when given.
+ */
+export function escalateLabel(text: string, topLevel?: number): string | null {
   const label = requireLabel(text, undefined);
-  const up = escalateBase(label.base);
+  const up = escalateBase(label.base, topLevel);
   if (up === null) return null;
   return formatLabel({ ...label, base: up, broadcast: isBroadcastBase(up) });
 }

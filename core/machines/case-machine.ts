@@ -26,7 +26,7 @@ export const CASE_TRANSITIONS: Readonly<Record<CaseStatus, readonly ManualCaseSt
 };
 
 export function canTransitionCase(from: CaseStatus, to: CaseStatus): boolean {
-  if (!Object.prototype.hasOwnProperty.call(CASE_TRANSITIONS, from)) return false;
+  if (!Object.hasOwn(CASE_TRANSITIONS, from)) return false;
   return (CASE_TRANSITIONS[from] as readonly CaseStatus[]).includes(to);
 }
 
@@ -42,11 +42,7 @@ export function canTransitionCase(from: CaseStatus, to: CaseStatus): boolean {
  *   the new work has not been picked up yet. Otherwise in_progress when work
  *   has already happened (the case reacted, or a task is completed), else open.
  */
-export function aggregateCaseStatus(
-  current: CaseStatus,
-  tasks: ReadonlyArray<{ status: TaskStatus }>,
-  reacted: boolean,
-): CaseStatus {
+export function aggregateCaseStatus(current: CaseStatus, tasks: ReadonlyArray<{ status: TaskStatus }>, reacted: boolean): CaseStatus {
   if (current === "closed") return "closed";
   if (tasks.length === 0) return current;
   if (tasks.some((t) => t.status === "in_progress")) return "in_progress";
@@ -75,11 +71,7 @@ function moveCase(current: Case, to: CaseStatus, now: string): { next: Case; eff
 }
 
 /** A person resolving or closing the case. */
-export function transitionCase(
-  current: Case,
-  to: ManualCaseStatus,
-  now: string,
-): { next: Case; effects: CaseEffect[] } {
+export function transitionCase(current: Case, to: ManualCaseStatus, now: string): { next: Case; effects: CaseEffect[] } {
   if (!canTransitionCase(current.status, to)) {
     throw refusedMove("case", current.status, to, CASE_TRANSITIONS, "status");
   }

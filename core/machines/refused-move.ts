@@ -6,7 +6,7 @@
 import { DomainError } from "../errors";
 
 export function refusedMove(entity: "task" | "case", from: string, to: string, table: Readonly<Record<string, readonly string[]>>, path: string): DomainError {
-  const allowed = Object.prototype.hasOwnProperty.call(table, from) ? (table[from] ?? []) : [];
+  const allowed = Object.hasOwn(table, from) ? (table[from] ?? []) : [];
   const moves = allowed.length > 0 ? `allowed from ${from}: ${allowed.join(", ")}` : `${from} is final: no move is allowed`;
   const message = `cannot move a ${entity} from ${from} to ${to}; ${moves}`;
   return new DomainError("invalid_transition", message, [{ path, message }]);

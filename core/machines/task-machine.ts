@@ -33,7 +33,7 @@ export interface TaskTransition {
 export function canTransitionTask(from: TaskStatus, to: TaskStatus): boolean {
   // Own-property lookup so a status that arrived unchecked over RPC cannot
   // reach Object.prototype members.
-  if (!Object.prototype.hasOwnProperty.call(TASK_TRANSITIONS, from)) return false;
+  if (!Object.hasOwn(TASK_TRANSITIONS, from)) return false;
   return TASK_TRANSITIONS[from].includes(to);
 }
 

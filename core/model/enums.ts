@@ -12,3 +12,10 @@ export type TaskStatus = z.infer<typeof TaskStatus>;
 
 export const SignalSource = z.enum(["api", "email", "offline", "pattern", "manual"]);
 export type SignalSource = z.infer<typeof SignalSource>;
+
+export const Privacy = z
+  .enum(["open", "need_to_know"])
+  .describe(
+    "Default visibility: `open` lets everyone in the organization see every case; `need_to_know` shows an item only to its label's role (and, after escalation, the levels it climbed to).",
+  );
+export type Privacy = z.infer<typeof Privacy>;

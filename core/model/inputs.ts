@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { IsoDuration } from "../scheduling/duration";
 import { CaseStatus, Severity, SignalSource, TaskStatus } from "./enums";
-import { Timestamp } from "./records";
+import { Position, Timestamp } from "./records";
+import { NOT_WELL_FORMED, isWellFormedText } from "./well-formed";
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -53,6 +54,7 @@ export function jsonBoundsProblem(value: unknown, bounds: JsonBounds, level = 1)
     }
     if (typeof v === "string") {
       if (v.length > bounds.string) return { path, message: `longer than ${bounds.string} characters` };
+      if (!isWellFormedText(v)) return { path, message: NOT_WELL_FORMED };
       continue;
     }
     if (typeof v !== "object" || (!Array.isArray(v) && !isPlainObject(v))) return { path, message: "not a JSON value" };
@@ -63,8 +65,9 @@ export function jsonBoundsProblem(value: unknown, bounds: JsonBounds, level = 1)
     if (entries > bounds.entries) return { path, message: `more than ${bounds.entries} keys and items in all` };
     // Reversed onto the stack so problems are found in document order.
     for (let i = count - 1; i >= 0; i--) {
-      const key = keys ? keys[i]! : i;
+      const key: string | number = keys ? (keys[i] as string) : i;
       if (typeof key === "string" && key.length > bounds.string) return { path, message: `a key is longer than ${bounds.string} characters` };
+      if (typeof key === "string" && !isWellFormedText(key)) return { path: [...path, key], message: NOT_WELL_FORMED };
       stack.push({ value: (v as Record<string | number, unknown>)[key], path: [...path, key], level: next.level + 1 });
     }
   }
@@ -86,9 +89,7 @@ export const boundedJsonObject = (bounds: JsonBounds = FREE_JSON_BOUNDS) =>
 export const FreeJson = boundedJsonObject();
 export type FreeJson = z.infer<typeof FreeJson>;
 
-export const LocationInput = z
-  .object({ site: Text(200).nullable().optional(), area: Text(200).nullable().optional() })
-  .strict();
+export const LocationInput = z.object({ site: Text(200).nullable().optional(), area: Text(200).nullable().optional() }).strict();
 
 export const CaseCreate = z
   .object({
@@ -180,11 +181,12 @@ export type SignalInput = z.infer<typeof SignalInput>;
 
 export const OrgCreate = z
   .object({
-    slug: z
-      .string()
-      .regex(/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/, "lowercase letters, digits and dashes, 1-48 characters"),
+    slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/, "lowercase letters, digits and dashes, 1-48 characters"),
     name: Text(200),
-    profile: z.string().regex(/^[a-z0-9_]+$/).optional(),
+    profile: z
+      .string()
+      .regex(/^[a-z0-9_]+$/)
+      .optional(),
     profile_yaml: z.string().max(200_000).optional(),
     admin: z
       .object({ email: z.string().email(), display_name: Text(200), password: z.string().min(8).max(200).optional() })
@@ -209,14 +211,6 @@ export const PersonPatch = PersonCreate.partial()
   .strict()
   .refine((p) => Object.keys(p).length > 0, { message: "at least one field to change" });
 export type PersonPatch = z.infer<typeof PersonPatch>;
-
-export const Position = z
-  .object({
-    level: z.union([z.literal(1), z.literal(11), z.literal(101), z.literal(1001)]),
-    role: z.string().min(1).max(200),
-  })
-  .strict();
-export type Position = z.infer<typeof Position>;
 
 export const UserPatch = z
   .object({

@@ -3,7 +3,8 @@
  * TypeScript types, the OpenAPI document and test assertions.
  */
 import { z } from "zod";
-import { CaseStatus, Severity, TaskStatus } from "./enums";
+import { Level } from "../labels/ladder";
+import { CaseStatus, Privacy, Severity, TaskStatus } from "./enums";
 
 export const Timestamp = z.string().datetime({ offset: true });
 export const Uuid = z.string().uuid();
@@ -94,7 +95,7 @@ export const Org = z.object({
   slug: z.string(),
   name: z.string(),
   profile: z.string(),
-  privacy: z.enum(["open", "need_to_know"]),
+  privacy: Privacy,
   created_at: Timestamp,
 });
 export type Org = z.infer<typeof Org>;
@@ -111,3 +112,30 @@ export const Person = z.object({
   version: z.number().int().min(1),
 });
 export type Person = z.infer<typeof Person>;
+
+/** A seat in the organization: a level of the ladder in a role (and, through it, the roles below). */
+export const Position = z
+  .object({
+    level: Level,
+    role: z.string().min(1).max(200),
+  })
+  .strict();
+export type Position = z.infer<typeof Position>;
+
+/**
+ * A member who may log in, as the API shows it. The object's storage adds the
+ * password hash and D1 adds the organization and list order; both are derived
+ * from this shape, so a new field is declared here once.
+ */
+export const User = z.object({
+  user_id: Uuid,
+  email: z.string(),
+  display_name: z.string(),
+  admin: z.boolean(),
+  positions: z.array(Position),
+  active: z.boolean(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  version: z.number().int().min(1),
+});
+export type User = z.infer<typeof User>;

@@ -4,12 +4,13 @@
  * channels and audiences; the Durable Object turns audiences into records and
  * deliveries. Pure, so the rules of every profile can be tested as data.
  */
-import { parseLabel, roleCovers } from "../labels";
+import { Level, escalateBase, levelOf, parseLabel, roleCovers } from "../labels";
 import { SEVERITY_RANK, type Severity } from "../model/enums";
+import type { Position } from "../model/records";
 import type { ChannelName, NotificationEvent, Profile } from "../profiles";
 
 /** Holders of one level in a role (and its sub-roles' holders are not included), or everyone in a role. */
-export type Audience = { kind: "level"; level: number; role: string } | { kind: "role"; role: string };
+export type Audience = ({ kind: "level" } & Position) | { kind: "role"; role: string };
 
 export interface NoticeEvent {
   on: NotificationEvent;
@@ -27,19 +28,17 @@ export interface PlannedNotice {
   audience: Audience;
 }
 
-const LEVEL_OF_BASE: Record<number, number> = { 1: 1, 10: 11, 11: 11, 100: 101, 101: 101, 1000: 1001, 1001: 1001 };
-const LEVELS_TOP_DOWN = [1, 11, 101, 1001];
+type LevelAudience = Extract<Audience, { kind: "level" }>;
 
-function labelHolders(label: string): Audience | null {
+// A broadcast label is held by the level at its own rank (1000 → 1001).
+function labelHolders(label: string): LevelAudience | null {
   const parsed = parseLabel(label);
   if (!parsed.ok) return null;
-  return { kind: "level", level: LEVEL_OF_BASE[parsed.label.base] ?? 1001, role: parsed.label.role };
+  return { kind: "level", level: levelOf(parsed.label.base), role: parsed.label.role };
 }
 
-function levelAbove(level: number): number {
-  const i = LEVELS_TOP_DOWN.indexOf(level);
-  return i > 0 ? (LEVELS_TOP_DOWN[i - 1] as number) : 1;
-}
+// The second stale reminder goes one rung up the ladder; the top reminds itself again.
+const levelAbove = (level: Level): Level => escalateBase(level) ?? level;
 
 /** The audience an event has when a rule names none. */
 export function naturalAudience(e: NoticeEvent): Audience[] {
@@ -49,7 +48,7 @@ export function naturalAudience(e: NoticeEvent): Audience[] {
       return e.owner_role ? [{ kind: "role", role: e.owner_role }] : holders ? [holders] : [];
     case "stale":
       if ((e.stale_step ?? 0) === 0) return e.owner_role ? [{ kind: "role", role: e.owner_role }] : holders ? [holders] : [];
-      return holders && holders.kind === "level" ? [{ ...holders, level: levelAbove(holders.level) }] : [];
+      return holders ? [{ ...holders, level: levelAbove(holders.level) }] : [];
     default:
       return holders ? [holders] : [];
   }
@@ -70,7 +69,7 @@ export function planNotifications(e: NoticeEvent, profile: Profile): PlannedNoti
     if (rule.on !== e.on) continue;
     if (rule.min_severity && SEVERITY_RANK[e.severity] < SEVERITY_RANK[rule.min_severity]) continue;
     const audiences: Audience[] = [];
-    if (rule.to_levels && holders?.kind === "level") audiences.push(...rule.to_levels.map((level) => ({ kind: "level" as const, level, role: holders.role })));
+    if (rule.to_levels && holders) audiences.push(...rule.to_levels.map((level) => ({ kind: "level" as const, level, role: holders.role })));
     if (rule.to_roles) audiences.push(...rule.to_roles.map((role) => ({ kind: "role" as const, role })));
     if (!rule.to_levels && !rule.to_roles) audiences.push(...naturalAudience(e));
     for (const channel of rule.channels) for (const a of audiences) add(channel, a);
@@ -82,10 +81,11 @@ export function planNotifications(e: NoticeEvent, profile: Profile): PlannedNoti
     for (const who of notify.levels) {
       if (who === "new_level" && holders) audiences.push(holders);
       if (who === "owner_role" && e.owner_role) audiences.push({ kind: "role", role: e.owner_role });
-      if (who === "previous_levels") for (const l of e.previous_labels ?? []) {
-        const h = labelHolders(l);
-        if (h) audiences.push(h);
-      }
+      if (who === "previous_levels")
+        for (const l of e.previous_labels ?? []) {
+          const h = labelHolders(l);
+          if (h) audiences.push(h);
+        }
     }
     for (const channel of notify.channels) for (const a of audiences) add(channel, a);
   }
@@ -93,7 +93,7 @@ export function planNotifications(e: NoticeEvent, profile: Profile): PlannedNoti
 }
 
 /** Does a person holding these positions belong to the audience? */
-export function inAudience(audience: Audience, positions: ReadonlyArray<{ level: number; role: string }>): boolean {
+export function inAudience(audience: Audience, positions: ReadonlyArray<Position>): boolean {
   return positions.some((p) => {
     if (!roleCovers(p.role, audience.role)) return false;
     return audience.kind === "role" || p.level === audience.level;
@@ -107,7 +107,11 @@ export function audienceKey(a: Audience): string {
 
 export function parseAudienceKey(text: string): Audience | null {
   const level = /^level:(\d+):(.+)$/.exec(text);
-  if (level) return { kind: "level", level: Number(level[1]), role: level[2] as string };
+  if (level) {
+    // A level off the ladder could match no position; it is no audience at all.
+    const parsed = Level.safeParse(Number(level[1]));
+    return parsed.success ? { kind: "level", level: parsed.data, role: level[2] as string } : null;
+  }
   const role = /^role:(.+)$/.exec(text);
   return role ? { kind: "role", role: role[1] as string } : null;
 }

@@ -8,37 +8,24 @@
 import { z } from "zod";
 import { Severity } from "../model/enums";
 import { CaseTemplate, TaskTemplate, renderTemplate } from "../model/templates";
+import { RuleId, RuleText } from "../profiles/rule-leaves";
 import { IsoDuration } from "../scheduling/duration";
-
-const Slug = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/, { message: "must be a slug: lowercase letters, digits, '-' or '_'" });
-
-const NonEmpty = z.string().min(1).max(200);
+import { KEYWORDS_MEANING, Keywords } from "../text/keywords";
 
 export const PatternMatch = z
   .object({
-    entity: z
-      .enum(["task", "case", "signal"])
-      .describe("Which kind of item the rule counts: tasks, cases or incoming signals."),
-    type: z.array(NonEmpty).min(1).optional().describe("Task types that count (any of them)."),
+    entity: z.enum(["task", "case", "signal"]).describe("Which kind of item the rule counts: tasks, cases or incoming signals."),
+    type: z.array(RuleText).min(1).optional().describe("Task types that count (any of them)."),
     subtype: z
-      .union([NonEmpty, z.array(NonEmpty).min(1)])
+      .union([RuleText, z.array(RuleText).min(1)])
       .optional()
       .describe("Task subtype, or a list of alternatives (any of them)."),
     label_prefix: z
-      .array(NonEmpty)
+      .array(RuleText)
       .min(1)
       .optional()
       .describe("The item's label must start with one of these (e.g. `1001.9` for any operations crisis at staff level)."),
-    keywords: z
-      .array(NonEmpty)
-      .min(1)
-      .max(100)
-      .optional()
-      .describe("Any of these words, case-insensitive, in the title or body."),
+    keywords: Keywords.optional().describe(KEYWORDS_MEANING),
     severity: z.array(Severity).min(1).optional().describe("Severities that count (any of them)."),
   })
   .strict()
@@ -47,9 +34,7 @@ export type PatternMatch = z.infer<typeof PatternMatch>;
 
 export const PatternAction = z
   .object({
-    case: CaseTemplate.describe(
-      "The case opened when the pattern fires. Its title may use {{group}} (the group's value) and {{count}} (items in the window).",
-    ),
+    case: CaseTemplate.describe("The case opened when the pattern fires. Its title may use {{group}} (the group's value) and {{count}} (items in the window)."),
     tasks: z.array(TaskTemplate).max(50).optional().describe("Tasks spawned in that case."),
   })
   .strict()
@@ -58,7 +43,7 @@ export type PatternAction = z.infer<typeof PatternAction>;
 
 export const PatternRule = z
   .object({
-    id: Slug.describe("Unique id of the rule within the profile."),
+    id: RuleId.describe("Unique id of the rule within the profile."),
     description: z.string().max(1_000).optional().describe("What the rule is for, for humans."),
     match: PatternMatch,
     group_by: z

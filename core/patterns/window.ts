@@ -6,7 +6,8 @@
  * id and replaces it with the returned one.
  */
 import { readPath } from "../model/templates";
-import type { PatternRule } from "./pattern-rule";
+import { firstKeyword, keywordText, type KeywordText } from "../text/keywords";
+import type { PatternMatch, PatternRule } from "./pattern-rule";
 
 export interface PatternState {
   /** Receipt times (epoch ms, ascending) of counted items still inside the window, per group. */
@@ -63,35 +64,28 @@ export function recordAndCheck(
   };
 }
 
-/**
- * Housekeeping: forgets groups with nothing left in the window and no cooldown
- * running, so a rule's state does not keep every site ever seen.
- */
-export function prunePatternState(
-  state: PatternState,
-  ruleWindowMs: number,
-  cooldownMs: number,
-  now: number | Date,
-): PatternState {
-  const t = toMs(now);
-  const events: Record<string, number[]> = {};
-  for (const [key, list] of Object.entries(state.events)) {
-    const kept = list.filter((e) => e > t - ruleWindowMs);
-    if (kept.length > 0) events[key] = kept;
-  }
-  const lastFired: Record<string, number> = {};
-  for (const [key, when] of Object.entries(state.lastFired)) if (t - when < cooldownMs) lastFired[key] = when;
-  return { events, lastFired };
-}
-
 export interface PatternCandidate {
-  entity: "task" | "case" | "signal";
+  entity: PatternMatch["entity"];
   type?: string | null;
   subtype?: string | null;
   label?: string;
   title?: string;
   body?: string | null;
   severity?: string;
+}
+
+// Every rule reads the same items, so an item's text is folded once, on the
+// first rule with keywords; the source text is kept beside it so an item
+// changed in place is folded again rather than matched on stale text.
+const folded = new WeakMap<PatternCandidate, { title: string; body: string | null; text: KeywordText }>();
+function foldedText(entity: PatternCandidate): KeywordText {
+  const title = entity.title ?? "";
+  const body = entity.body ?? null;
+  const known = folded.get(entity);
+  if (known !== undefined && known.title === title && known.body === body) return known.text;
+  const text = keywordText(title, body);
+  folded.set(entity, { title, body, text });
+  return text;
 }
 
 /** Whether an item counts for the rule: every key given in `match` must hold; a key's values are alternatives. */
@@ -107,10 +101,7 @@ export function matchesPattern(rule: PatternRule, entity: PatternCandidate): boo
     const label = entity.label;
     if (label === undefined || !m.label_prefix.some((p) => label.startsWith(p))) return false;
   }
-  if (m.keywords) {
-    const text = `${entity.title ?? ""}\n${entity.body ?? ""}`.toLowerCase();
-    if (!m.keywords.some((k) => text.includes(k.toLowerCase()))) return false;
-  }
+  if (m.keywords && firstKeyword(m.keywords, foldedText(entity)) === null) return false;
   if (m.severity) {
     const severity = entity.severity;
     if (severity === undefined || !(m.severity as readonly string[]).includes(severity)) return false;

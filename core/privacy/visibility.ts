@@ -10,18 +10,19 @@
  * needs a matching position, an owning role or admin rights.
  */
 import { isBroadcastBase, isValidBase, levelRank, parseLabel, roleCovers } from "../labels";
+import type { Position, Privacy } from "../model";
 
 export interface Viewer {
   admin: boolean;
   user_id: string | null;
-  positions: ReadonlyArray<{ level: number; role: string }>;
+  positions: ReadonlyArray<Position>;
 }
 
 /** Whoever a command runs for: a viewer with the name the audit log records. */
 export interface Actor extends Viewer {
   /** Audit form: `user:<id>`, `token:<id>`, `platform`, `system` or `pattern`. */
   ref: string;
-  positions: { level: number; role: string }[];
+  positions: Position[];
 }
 
 export interface Guarded {
@@ -30,8 +31,6 @@ export interface Guarded {
   owner_role?: string | null;
   created_by?: string | null;
 }
-
-export type Privacy = "open" | "need_to_know";
 
 interface Scope {
   role: string;
@@ -61,12 +60,16 @@ function scopes(item: Guarded): Scope[] {
   return out;
 }
 
-/** A position's rank, or null for a level that is not on the ladder (such a position matches nothing). */
+/**
+ * A position's rank, or null for a level that is not on the ladder (such a
+ * position matches nothing): positions come back from JSON columns, so the
+ * type alone does not prove the level.
+ */
 function rankOf(level: number): number | null {
   return isValidBase(level) ? levelRank(level) : null;
 }
 
-function positionMatches(scope: Scope, position: { level: number; role: string }): boolean {
+function positionMatches(scope: Scope, position: Position): boolean {
   const rank = rankOf(position.level);
   return rank !== null && roleCovers(position.role, scope.role) && rank <= scope.rank;
 }

@@ -5,5 +5,5 @@
  * problem with its YAML line.
  */
 export * from "./schema";
-export { loadProfile, mergeProfileDocuments, profileToYaml } from "./load";
+export { loadProfile, mergeProfileDocuments } from "./load";
 export type { LoadProfileResult, ParentResolver } from "./load";

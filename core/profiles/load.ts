@@ -12,34 +12,12 @@
  * the syntax tree before any schema work, every lookup is linear, and at most
  * MAX_REPORTED_PROBLEMS problems are listed (plus one saying how many more).
  */
-import {
-  LineCounter,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  parseDocument,
-  stringify,
-  type Document,
-  type Node,
-  type Pair,
-  type YAMLMap,
-} from "yaml";
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from "yaml";
 import type { z } from "zod";
 import type { FieldProblem } from "../errors";
-import {
-  BUILTIN_DEFAULTS,
-  Profile,
-  ProfileDocument,
-  ProfileStructure,
-  checkProfile,
-  expandRoles,
-  type ProfileProblem,
-} from "./schema";
+import { BUILTIN_DEFAULTS, Profile, ProfileDocument, ProfileStructure, checkProfile, expandRoles, type ProfileProblem } from "./schema";
 
-export type LoadProfileResult =
-  | { ok: true; profile: Profile; document: ProfileDocument }
-  | { ok: false; errors: FieldProblem[] };
+export type LoadProfileResult = { ok: true; profile: Profile; document: ProfileDocument } | { ok: false; errors: FieldProblem[] };
 
 export type ParentResolver = (name: string) => string | undefined;
 
@@ -95,14 +73,6 @@ function deepMerge(base: Json, over: Json): Json {
   return out;
 }
 
-/** The resolved profile as YAML, for `Accept: application/yaml`; loading it gives the same profile back. */
-export function profileToYaml(profile: Profile): string {
-  const header =
-    `Profile "${profile.name}", resolved` +
-    (profile.extends ? ` (extends ${profile.extends}; inherited and default keys included)` : " (default keys included)");
-  return `# ${header}\n` + stringify(profile, { lineWidth: 0 });
-}
-
 // ---------------------------------------------------------------------------
 // Locating paths in the YAML
 
@@ -146,7 +116,7 @@ function locate(src: Located, path: readonly PathKey[], atKey = false): { line: 
       const value = isNode(pair.value) && pair.value.range ? pair.value : null;
       // A key with an empty value (`calendar:`) has a zero-width value node; the key reads better.
       const valueIsEmpty = value !== null && isScalar(value) && value.value === null;
-      best = last && (atKey || valueIsEmpty) ? key ?? best : value ?? key ?? best;
+      best = last && (atKey || valueIsEmpty) ? (key ?? best) : (value ?? key ?? best);
       node = pair.value;
     } else if (isSeq(node)) {
       const item = typeof seg === "number" || /^\d+$/.test(String(seg)) ? node.items[Number(seg)] : undefined;
@@ -331,7 +301,7 @@ function treeProblem(doc: Document.Parsed): { message: string; offset: number } 
   const stack: { node: unknown; depth: number }[] = [{ node: doc.contents, depth: 0 }];
   let nodes = 0;
   let aliases = 0;
-  const at = (node: unknown) => (isNode(node) ? node.range?.[0] ?? 0 : 0);
+  const at = (node: unknown) => (isNode(node) ? (node.range?.[0] ?? 0) : 0);
   while (stack.length > 0) {
     const { node, depth } = stack.pop() as { node: unknown; depth: number };
     if (node === null || node === undefined) continue;
@@ -448,9 +418,7 @@ function resolveChain(child: Json, resolveParent: ParentResolver): Chain {
     if (parsed.raw === undefined || parsed.document === undefined) {
       return {
         ok: false,
-        messages: parsed.errors.map(
-          (e) => `parent profile "${next as string}" is invalid: ${e.path || "(document)"} (line ${e.line ?? "?"}): ${e.message}`,
-        ),
+        messages: parsed.errors.map((e) => `parent profile "${next as string}" is invalid: ${e.path || "(document)"} (line ${e.line ?? "?"}): ${e.message}`),
       };
     }
     visited.push(next);

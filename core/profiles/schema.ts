@@ -18,10 +18,12 @@
  * applies them too.
  */
 import { z } from "zod";
-import { LEVELS, checkRoleSyntax, parseLabel, roleParent } from "../labels";
-import { Severity, SignalSource } from "../model/enums";
+import { Level, checkRoleSyntax, parseLabel, roleParent } from "../labels";
+import { Privacy, Severity, SignalSource } from "../model/enums";
 import { CaseTemplate, TaskTemplate, templatePaths } from "../model/templates";
 import { PatternRule } from "../patterns/pattern-rule";
+import { KEYWORDS_MEANING, Keywords } from "../text/keywords";
+import { RuleId, RuleText } from "./rule-leaves";
 import { Calendar } from "../scheduling/calendar";
 import { SecretName } from "../security/org-secret";
 import { IsoDuration } from "../scheduling/duration";
@@ -30,21 +32,14 @@ import { MAX_PATTERN_LENGTH, compileProfilePattern } from "../flow-rules/profile
 // ---------------------------------------------------------------------------
 // Leaves
 
-// Every duration is at least PT1S (see IsoDuration). For escalation steps,
+// Every duration below is an IsoDuration, at least PT1S. For escalation steps,
 // top-level repeats, stale reminders and retries that floor is what keeps a
 // tiny value from flooding work: at most one notice per second per item,
 // never a tight loop.
-const PositiveDuration = IsoDuration;
 
 // Each regex costs a linear scan of the text per signal (and per replayed
 // signal in a dry run); this keeps a profile's total within reason.
 const MAX_PROFILE_PATTERNS = 32;
-
-const Slug = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/, { message: "must be a slug: lowercase letters, digits, '-' or '_'" });
 
 const ProfileName = z
   .string()
@@ -74,18 +69,9 @@ export const RegexSource = z
     `A regular expression in RE2 syntax (source only, no slashes; as in JavaScript but without backreferences or lookaround, \\x{e9} instead of \\u00e9), matched case-insensitively in linear time. At most ${MAX_PATTERN_LENGTH} characters.`,
   );
 
-const Text = z.string().min(1).max(200);
 const MetadataValue = z.union([z.string(), z.number(), z.boolean()], {
   error: "must be text, a number or true/false",
 });
-
-export const PRIVACY_MODES = ["open", "need_to_know"] as const;
-export const Privacy = z
-  .enum(PRIVACY_MODES)
-  .describe(
-    "Default visibility: `open` lets everyone in the organization see every case; `need_to_know` shows an item only to its label's role (and, after escalation, the levels it climbed to).",
-  );
-export type Privacy = z.infer<typeof Privacy>;
 
 export const ReactivityModeValue = z
   .enum(["wall", "business"])
@@ -106,14 +92,8 @@ export type NotificationEvent = z.infer<typeof NotificationEvent>;
 
 export const EscalationAudience = z
   .enum(["new_level", "previous_levels", "owner_role"])
-  .describe(
-    "new_level: holders of the label's new BASE; previous_levels: everyone at the levels it already passed; owner_role: the role that owns the task.",
-  );
+  .describe("new_level: holders of the label's new BASE; previous_levels: everyone at the levels it already passed; owner_role: the role that owns the task.");
 export type EscalationAudience = z.infer<typeof EscalationAudience>;
-
-const LevelNumber = z
-  .literal([...LEVELS])
-  .describe("A vertical level: 1 executive, 11 department head, 101 team lead, 1001 staff.");
 
 // ---------------------------------------------------------------------------
 // Flow rules (lists are replaced as a whole by `extends`, so one shape serves both)
@@ -121,14 +101,7 @@ const LevelNumber = z
 export const FlowWhen = z
   .object({
     source: z.array(SignalSource).min(1).optional().describe("The signal came in through one of these sources."),
-    keywords: z
-      .array(z.string().trim().min(1).max(100))
-      .min(1)
-      .max(100)
-      .optional()
-      .describe(
-        "Any of these words or phrases occurs in the title or body: case-insensitive, whole words only (`leak` does not match `leakage`). Reads the first 65,536 characters of title and body together.",
-      ),
+    keywords: Keywords.optional().describe(KEYWORDS_MEANING),
     regex: z
       .array(RegexSource)
       .min(1)
@@ -138,27 +111,26 @@ export const FlowWhen = z
         `Any of these regular expressions matches the title or body (case-insensitive; RE2 syntax: linear-time, no backreferences or lookaround). Checked when the profile loads; at most ${MAX_PROFILE_PATTERNS} in all flow rules. Reads the first 8,192 characters of title and body together.`,
       ),
     metadata: z
-      .record(z.string().min(1).max(100), z.union([MetadataValue, z.array(MetadataValue).min(1)], {
-        error: "must be text, a number or true/false, or a list of them",
-      }))
+      .record(
+        z.string().min(1).max(100),
+        z.union([MetadataValue, z.array(MetadataValue).min(1)], {
+          error: "must be text, a number or true/false, or a list of them",
+        }),
+      )
       .optional()
       .describe(
         "Metadata fields that must equal the given value, or one of the given values (compared as text; a key may be a dot path such as device.kind; a list in the signal matches if any element does). All keys must match.",
       ),
     location: z
       .object({
-        site: z.array(Text).min(1).optional().describe("The signal's site is one of these (case-insensitive)."),
-        area: z.array(Text).min(1).optional().describe("The signal's area is one of these (case-insensitive)."),
+        site: z.array(RuleText).min(1).optional().describe("The signal's site is one of these (case-insensitive)."),
+        area: z.array(RuleText).min(1).optional().describe("The signal's area is one of these (case-insensitive)."),
       })
       .strict()
       .optional()
       .describe("Where the signal comes from."),
     severity: z.array(Severity).min(1).optional().describe("The signal was sent with one of these severities."),
-    label_prefix: z
-      .array(Text)
-      .min(1)
-      .optional()
-      .describe("The signal was sent with a label starting with one of these (e.g. `1001.9`)."),
+    label_prefix: z.array(RuleText).min(1).optional().describe("The signal was sent with a label starting with one of these (e.g. `1001.9`)."),
     has_person: z.boolean().optional().describe("true: the signal names a person (person_id); false: it does not."),
   })
   .strict()
@@ -190,7 +162,7 @@ export type FlowThen = z.infer<typeof FlowThen>;
 
 export const FlowRule = z
   .object({
-    id: Slug.describe("Unique id of the rule within the profile; shown in matched_rules."),
+    id: RuleId.describe("Unique id of the rule within the profile; shown in matched_rules."),
     description: z.string().max(1_000).optional().describe("What the rule is for, for humans."),
     continue: z
       .boolean()
@@ -199,6 +171,7 @@ export const FlowRule = z
         "When an earlier rule already matched, a later matching rule with `continue: true` still adds its tasks to the same case. The first matching rule decides the case either way.",
       ),
     when: FlowWhen,
+    // biome-ignore lint/suspicious/noThenProperty: `then` is the profile format's documented key; profiles are data, never awaited.
     then: FlowThen,
   })
   .strict()
@@ -213,11 +186,7 @@ export const NotificationRule = z
     on: NotificationEvent,
     min_severity: Severity.optional().describe("Only for items at or above this severity."),
     channels: z.array(ChannelName).min(1).describe("Channels to send on; each must be configured."),
-    to_levels: z
-      .array(LevelNumber)
-      .min(1)
-      .optional()
-      .describe("Notify the holders of these vertical levels in the item's role."),
+    to_levels: z.array(Level).min(1).optional().describe("Notify the holders of these vertical levels in the item's role."),
     to_roles: z.array(RolePath).min(1).optional().describe("Notify these roles (each must be in `roles`)."),
   })
   .strict()
@@ -227,11 +196,7 @@ export const NotificationRule = z
 export type NotificationRule = z.infer<typeof NotificationRule>;
 
 const EmailChannelFields = {
-  to: z
-    .array(z.email())
-    .min(1)
-    .max(50)
-    .describe("Addresses that always receive this channel's mail, besides the people an event addresses."),
+  to: z.array(z.email()).min(1).max(50).describe("Addresses that always receive this channel's mail, besides the people an event addresses."),
 };
 const WebhookChannelFields = {
   url: z
@@ -243,14 +208,8 @@ const WebhookChannelFields = {
   secret_name: SecretName.optional().describe(
     "Name of one of the organization's own secrets (PUT /v1/orgs/{org}/secrets/{name}) holding the HMAC-SHA-256 key; the signature goes in the X-Orgo-Signature header. A profile may name a secret before it is set; until it is, deliveries are not sent (they fail with the reason, are retried, then dead-lettered). Unsigned when absent.",
   ),
-  max_attempts: z
-    .number()
-    .int()
-    .min(1)
-    .max(20)
-    .default(8)
-    .describe("Deliveries attempted (with exponential backoff) before the event is dead-lettered."),
-  initial_backoff: PositiveDuration.default("PT10S").describe("Wait before the first retry; doubled after each failure."),
+  max_attempts: z.number().int().min(1).max(20).default(8).describe("Deliveries attempted (with exponential backoff) before the event is dead-lettered."),
+  initial_backoff: IsoDuration.default("PT10S").describe("Wait before the first retry; doubled after each failure."),
 };
 
 export const EmailChannel = z.object(EmailChannelFields).strict().describe("Email notifications.");
@@ -279,10 +238,10 @@ export type Notifications = z.infer<typeof Notifications>;
 // Resolved profile
 
 const reactivityFields = (what: string) => ({
-  critical: PositiveDuration.describe(`${what} for critical items.`),
-  high: PositiveDuration.describe(`${what} for high items.`),
-  medium: PositiveDuration.describe(`${what} for medium items.`),
-  low: PositiveDuration.describe(`${what} for low items.`),
+  critical: IsoDuration.describe(`${what} for critical items.`),
+  high: IsoDuration.describe(`${what} for high items.`),
+  medium: IsoDuration.describe(`${what} for medium items.`),
+  low: IsoDuration.describe(`${what} for low items.`),
 });
 
 export const Reactivity = z
@@ -305,16 +264,14 @@ export const EscalationNotify = z
 
 export const Escalation = z
   .object({
-    step: PositiveDuration.describe(
+    step: IsoDuration.describe(
       "Time an ignored item spends at each level before climbing one more (1001→101→11→1). At least PT1S, so an item climbs at most once a second.",
     ),
-    top_level: LevelNumber.default(1).describe(
-      "The level at which climbing stops (1 = executive; broadcast labels stop at the matching broadcast tier).",
-    ),
-    repeat_at_top: PositiveDuration.describe(
+    top_level: Level.default(1).describe("The level at which climbing stops (1 = executive; broadcast labels stop at the matching broadcast tier)."),
+    repeat_at_top: IsoDuration.describe(
       "Once at the top, re-notify at this interval until someone reacts. At least PT1S: at most one notice per second per item.",
     ),
-    stale_after: PositiveDuration.optional().describe(
+    stale_after: IsoDuration.optional().describe(
       "An item in progress with no update for this long reminds its owner, then the level above. No reminders when absent. At least PT1S.",
     ),
     notify: EscalationNotify,
@@ -379,15 +336,13 @@ const profileFields = {
     .describe("Metadata keys about a person that are shown only to the item's role, whatever the privacy mode."),
 };
 
-const ProfileShape = z.object(profileFields).strict();
+/** The resolved shape without the cross-key checks (the loader runs those itself on possibly broken input). */
+export const ProfileStructure = z.object(profileFields).strict();
 
-export const Profile = ProfileShape.superRefine((profile, ctx) => {
+export const Profile = ProfileStructure.superRefine((profile, ctx) => {
   for (const p of checkProfile(profile)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
 }).describe("A resolved profile: every key present, defaults filled.");
-export type Profile = z.infer<typeof ProfileShape>;
-
-/** The resolved shape without the cross-key checks (the loader runs those itself on possibly broken input). */
-export const ProfileStructure = ProfileShape;
+export type Profile = z.infer<typeof Profile>;
 
 // ---------------------------------------------------------------------------
 // Document (one YAML file)
@@ -397,10 +352,10 @@ const optional = <T extends z.ZodType>(schema: T) => schema.optional().describe(
 
 const partialReactivity = z
   .object({
-    critical: PositiveDuration.optional(),
-    high: PositiveDuration.optional(),
-    medium: PositiveDuration.optional(),
-    low: PositiveDuration.optional(),
+    critical: IsoDuration.optional(),
+    high: IsoDuration.optional(),
+    medium: IsoDuration.optional(),
+    low: IsoDuration.optional(),
   })
   .strict();
 
@@ -424,10 +379,10 @@ export const ProfileDocument = z
     calendar: Calendar.partial().optional().describe("Working hours and holidays; keys merge with the parent's calendar."),
     escalation: z
       .object({
-        step: PositiveDuration.optional(),
-        top_level: LevelNumber.optional(),
-        repeat_at_top: PositiveDuration.optional(),
-        stale_after: PositiveDuration.optional(),
+        step: IsoDuration.optional(),
+        top_level: Level.optional(),
+        repeat_at_top: IsoDuration.optional(),
+        stale_after: IsoDuration.optional(),
         notify: z
           .object({
             levels: z.array(EscalationAudience).min(1).optional(),
@@ -439,8 +394,14 @@ export const ProfileDocument = z
       .strict()
       .optional()
       .describe(Escalation.description ?? ""),
-    retention: Retention.partial().optional().describe(Retention.description ?? ""),
-    roles: z.array(RolePath).max(500).optional().describe(profileFields.roles.description ?? ""),
+    retention: Retention.partial()
+      .optional()
+      .describe(Retention.description ?? ""),
+    roles: z
+      .array(RolePath)
+      .max(500)
+      .optional()
+      .describe(profileFields.roles.description ?? ""),
     flow_rules: optional(profileFields.flow_rules),
     default_label: optional(profileFields.default_label),
     triage_task: TaskTemplate.partial().strict().optional().describe("The task created in a triage case; keys merge with the parent's."),
@@ -455,7 +416,7 @@ export const ProfileDocument = z
                 url: WebhookChannelFields.url.optional(),
                 secret_name: WebhookChannelFields.secret_name,
                 max_attempts: z.number().int().min(1).max(20).optional(),
-                initial_backoff: PositiveDuration.optional(),
+                initial_backoff: IsoDuration.optional(),
               })
               .strict()
               .optional(),
@@ -525,18 +486,7 @@ export const FLOW_TEMPLATE_FIELDS: Readonly<Record<string, "leaf" | "object" | "
   signal: "object",
 };
 const LOCATION_FIELDS = new Set(["site", "area"]);
-const SIGNAL_FIELDS = new Set([
-  "source",
-  "title",
-  "body",
-  "severity",
-  "label",
-  "location",
-  "metadata",
-  "person_id",
-  "occurred_at",
-  "received_at",
-]);
+const SIGNAL_FIELDS = new Set(["source", "title", "body", "severity", "label", "location", "metadata", "person_id", "occurred_at", "received_at"]);
 /** Roots a pattern-rule action template may read (filled by the pattern engine). */
 export const PATTERN_TEMPLATE_ROOTS: readonly string[] = ["group", "count"];
 
@@ -632,7 +582,7 @@ export function checkProfile(input: unknown): ProfileProblem[] {
     if (!isRecord(c)) return;
     template(c.title, [...path, "title"]);
     template(c.description, [...path, "description"]);
-    asArray(c.tags).forEach((t, i) => template(t, [...path, "tags", i]));
+    for (const [i, t] of asArray(c.tags).entries()) template(t, [...path, "tags", i]);
     checkLabel(c.label, [...path, "label"]);
   };
   const checkUniqueIds = (key: "flow_rules" | "pattern_rules") => {
@@ -662,7 +612,7 @@ export function checkProfile(input: unknown): ProfileProblem[] {
     if (!isRecord(rule) || !isRecord(rule.then)) return;
     const path = ["flow_rules", i, "then"];
     checkCase(rule.then.case, [...path, "case"], checkFlowTemplate);
-    asArray(rule.then.tasks).forEach((t, j) => checkTask(t, [...path, "tasks", j], checkFlowTemplate));
+    for (const [j, t] of asArray(rule.then.tasks).entries()) checkTask(t, [...path, "tasks", j], checkFlowTemplate);
     checkFlowTemplate(rule.then.dedupe_key, [...path, "dedupe_key"]);
   });
 
@@ -671,7 +621,7 @@ export function checkProfile(input: unknown): ProfileProblem[] {
     if (!isRecord(rule) || !isRecord(rule.action)) return;
     const path = ["pattern_rules", i, "action"];
     checkCase(rule.action.case, [...path, "case"], checkPatternTemplate);
-    asArray(rule.action.tasks).forEach((t, j) => checkTask(t, [...path, "tasks", j], checkPatternTemplate));
+    for (const [j, t] of asArray(rule.action.tasks).entries()) checkTask(t, [...path, "tasks", j], checkPatternTemplate);
   });
 
   const notifications = isRecord(input.notifications) ? input.notifications : {};

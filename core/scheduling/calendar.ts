@@ -42,13 +42,9 @@ import { addDuration, boundedParts, type DurationParts } from "./duration";
 const HHMM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
 
 const StartTime = z.string().regex(HHMM, { message: 'must be a time "HH:MM" between 00:00 and 23:59' });
-const EndTime = z
-  .string()
-  .refine((s) => s === "24:00" || HHMM.test(s), { message: 'must be a time "HH:MM" between 00:01 and 24:00' });
+const EndTime = z.string().refine((s) => s === "24:00" || HHMM.test(s), { message: 'must be a time "HH:MM" between 00:01 and 24:00' });
 
-export const WorkingInterval = z
-  .tuple([StartTime, EndTime])
-  .describe('One working interval of a day: ["09:00", "17:00"]. "24:00" ends at midnight.');
+export const WorkingInterval = z.tuple([StartTime, EndTime]).describe('One working interval of a day: ["09:00", "17:00"]. "24:00" ends at midnight.');
 export type WorkingInterval = z.infer<typeof WorkingInterval>;
 
 const minutesOf = (hhmm: string): number => {
@@ -66,8 +62,7 @@ const DayHours = z
       const e = minutesOf(end);
       if (!(s < e)) ctx.addIssue({ code: "custom", path: [i], message: "an interval must start before it ends" });
       // Touching intervals ([09:00,12:00],[12:00,17:00]) are allowed: they simply join.
-      if (s < prevEnd)
-        ctx.addIssue({ code: "custom", path: [i], message: "intervals must be sorted and must not overlap" });
+      if (s < prevEnd) ctx.addIssue({ code: "custom", path: [i], message: "intervals must be sorted and must not overlap" });
       prevEnd = Math.max(prevEnd, e);
     });
   })
@@ -190,7 +185,7 @@ function wallMs(instant: number, tz: string): number {
   const date = new Date(0);
   date.setUTCFullYear(bc ? 1 - y : y, mo - 1, d);
   date.setUTCHours(h, mi, s, 0);
-  return date.getTime() + (instant % 1000 + 1000) % 1000;
+  return date.getTime() + (((instant % 1000) + 1000) % 1000);
 }
 
 const offsetAt = (instant: number, tz: string): number => wallMs(instant, tz) - instant;
@@ -318,9 +313,7 @@ class Days {
   constructor(readonly cal: Calendar) {
     this.holidays = new Set(cal.holidays ?? []);
     this.holidayDays = [...new Set((cal.holidays ?? []).map(dayOfIso))].sort((a, b) => a - b);
-    this.weekdayMs = WEEKDAYS.map((w) =>
-      (cal.working_hours[w] ?? []).reduce((sum, [s, e]) => sum + (minutesOf(e) - minutesOf(s)) * 60_000, 0),
-    );
+    this.weekdayMs = WEEKDAYS.map((w) => (cal.working_hours[w] ?? []).reduce((sum, [s, e]) => sum + (minutesOf(e) - minutesOf(s)) * 60_000, 0));
     this.weekMs = this.weekdayMs.reduce((a, b) => a + b, 0);
     this.workweek = this.weekdayMs.filter((ms) => ms > 0).length;
     if (this.workweek === 0) throw new RangeError("calendar has no working hours");
@@ -397,28 +390,6 @@ class Days {
 
 // ---------------------------------------------------------------------------
 // Queries
-
-/** Whether `at` falls inside a working interval (start inclusive, end exclusive). */
-export function isWorkingTime(at: Date, calendar: Calendar): boolean {
-  const days = new Days(calendar);
-  const t = at.getTime();
-  const day = localDay(t, calendar.time_zone);
-  // An interval ending at 24:00 belongs to its own day, so the local day suffices;
-  // the previous day is checked too in case a DST jump moved the boundary.
-  for (const d of [day - 1, day]) for (const [s, e] of days.on(d)) if (s <= t && t < e) return true;
-  return false;
-}
-
-/** `at` itself if it is working time, otherwise the next opening. */
-export function nextWorkingInstant(at: Date, calendar: Calendar): Date {
-  const days = new Days(calendar);
-  const t = at.getTime();
-  const first = localDay(t, calendar.time_zone) - 1;
-  for (let d = first, n = 0; n < MAX_EMPTY_DAYS; d++, n++) {
-    for (const [s, e] of days.on(d)) if (e > t) return new Date(Math.max(s, t));
-  }
-  throw new RangeError("calendar has no working time within ten years");
-}
 
 /**
  * Consumes `ms` of working time from `from`; lands on a closing rather than
@@ -563,9 +534,7 @@ function businessDeadline(start: Date, d: DurationParts, calendar: Calendar): Da
       // of working time into that day.
       const clock = wallMs(cursor, tz) - localDay(cursor, tz) * DAY_MS;
       const sameClock = instantOfWall(day * DAY_MS + clock, tz);
-      cursor = days.on(day).some(([s, e]) => s < sameClock && sameClock <= e)
-        ? sameClock
-        : instantAtOffset(days, day, pos.offset);
+      cursor = days.on(day).some(([s, e]) => s < sameClock && sameClock <= e) ? sameClock : instantAtOffset(days, day, pos.offset);
     }
   }
   const end = consume(days, cursor, timeMs, limit);

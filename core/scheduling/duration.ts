@@ -47,10 +47,7 @@ function parseSyntax(text: string): DurationParts | null {
 }
 
 function nominalMs(d: DurationParts): number {
-  return (
-    (((d.years * 365 + d.months * 30 + d.weeks * 7 + d.days) * 24 + d.hours) * 60 + d.minutes) * 60_000 +
-    Math.round(d.seconds * 1000)
-  );
+  return (((d.years * 365 + d.months * 30 + d.weeks * 7 + d.days) * 24 + d.hours) * 60 + d.minutes) * 60_000 + Math.round(d.seconds * 1000);
 }
 
 export type DurationCheck = { ok: true; parts: DurationParts; ms: number } | { ok: false; problem: string };
@@ -106,8 +103,7 @@ export function addDuration(from: Date, duration: string | DurationParts): Date 
     const lastDay = new Date(Date.UTC(out.getUTCFullYear(), out.getUTCMonth() + 1, 0)).getUTCDate();
     out.setUTCDate(Math.min(day, lastDay));
   }
-  const ms =
-    ((d.weeks * 7 + d.days) * 86_400 + d.hours * 3_600 + d.minutes * 60) * 1000 + Math.round(d.seconds * 1000);
+  const ms = ((d.weeks * 7 + d.days) * 86_400 + d.hours * 3_600 + d.minutes * 60) * 1000 + Math.round(d.seconds * 1000);
   return new Date(out.getTime() + ms);
 }
 

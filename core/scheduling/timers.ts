@@ -1,8 +1,11 @@
 /**
  * The organization's timer table as pure data. A Durable Object has a single
- * alarm, so the org's object keeps every pending timer (reactivity deadlines,
- * escalation steps, top-level repeats, stale reminders, webhook retries,
- * pattern cooldowns) in its own storage and arms the alarm for the earliest.
+ * alarm, so the org's object keeps every pending timer (the escalation steps
+ * of cases and tasks, the first of which is the reactivity deadline and the
+ * last of which repeats at the top; reminders for work in progress gone
+ * quiet; deliveries of notifications and their retries) in its own storage
+ * and arms the alarm for the earliest. Plans say which timers a change arms
+ * and drops with these helpers, so a timer is built one way everywhere.
  * Alarms are at-least-once, so these functions pin down the two things that
  * make that safe: a deterministic id (re-arming a step overwrites instead of
  * duplicating; a second delivery is recognisable) and one total firing order,
@@ -10,16 +13,13 @@
  *   SELECT … FROM timers WHERE due_at <= ? ORDER BY due_at, timer_id LIMIT ?
  */
 
-export type TimerKind =
-  | "reactivity"
-  | "escalation"
-  | "repeat_top"
-  | "stale"
-  | "webhook_retry"
-  | "pattern_cooldown"
-  | (string & {});
+/**
+ * The kinds the object arms. A row stored by an earlier version may hold a
+ * kind no longer armed (the alarm drops those), so the type stays open.
+ */
+export type TimerKind = "escalation" | "stale" | "delivery" | (string & {});
 
-export type TimerEntityType = "case" | "task" | "webhook" | (string & {});
+export type TimerEntityType = "case" | "task" | "notification" | (string & {});
 
 export interface Timer {
   timer_id: string;
@@ -44,13 +44,7 @@ export function timerId(kind: TimerKind, entityId: string, step: number): string
 }
 
 /** Builds a timer with its deterministic id. */
-export function makeTimer(
-  kind: TimerKind,
-  entityType: TimerEntityType,
-  entityId: string,
-  dueAt: number | Date,
-  step = 0,
-): Timer {
+export function makeTimer(kind: TimerKind, entityType: TimerEntityType, entityId: string, dueAt: number | Date, step = 0): Timer {
   return {
     timer_id: timerId(kind, entityId, step),
     kind,
@@ -61,34 +55,6 @@ export function makeTimer(
   };
 }
 
-// Code-unit comparison, not localeCompare: it must agree with SQLite's BINARY
-// collation for the ASCII ids this module produces.
-const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** The firing order: earlier due_at first, ties broken by timer_id. */
-export function compareTimers(a: Timer, b: Timer): number {
-  return a.due_at - b.due_at || compareIds(a.timer_id, b.timer_id);
-}
-
-/** The timer the alarm should be armed for, or null when nothing is pending. */
-export function earliest(timers: Iterable<Timer>): Timer | null {
-  let best: Timer | null = null;
-  for (const t of timers) if (best === null || compareTimers(t, best) < 0) best = t;
-  return best;
-}
-
-/**
- * Timers due at `now` (due_at <= now), in firing order, at most `limit` of
- * them so one alarm invocation stays bounded; the rest fire on the next alarm.
- */
-export function takeDue(timers: Iterable<Timer>, now: number | Date, limit = Number.POSITIVE_INFINITY): Timer[] {
-  const t = typeof now === "number" ? now : now.getTime();
-  const due: Timer[] = [];
-  for (const timer of timers) if (timer.due_at <= t) due.push(timer);
-  due.sort(compareTimers);
-  return Number.isFinite(limit) ? due.slice(0, Math.max(0, limit)) : due;
-}
-
 /** Inserts or replaces (by timer_id) — the in-memory counterpart of INSERT … ON CONFLICT DO UPDATE. */
 export function upsertTimer(timers: readonly Timer[], timer: Timer): Timer[] {
   return [...timers.filter((t) => t.timer_id !== timer.timer_id), timer];
@@ -97,4 +63,13 @@ export function upsertTimer(timers: readonly Timer[], timer: Timer): Timer[] {
 /** Removes every timer of an entity (it reacted, completed or was cancelled), optionally only some kinds. */
 export function dropTimersFor(timers: readonly Timer[], entityId: string, kinds?: readonly TimerKind[]): Timer[] {
   return timers.filter((t) => t.entity_id !== entityId || (kinds !== undefined && !kinds.includes(t.kind)));
+}
+
+/** Timers a change cancels: one by its id, or an entity's timers (of one kind, or of every kind). */
+export type TimerDrop = { timer_id: string } | { entity_id: string; kind: TimerKind | null };
+
+/** What remains of `timers` after `drop`: the in-memory counterpart of the object's DELETE. */
+export function applyTimerDrop(timers: readonly Timer[], drop: TimerDrop): Timer[] {
+  if ("timer_id" in drop) return timers.filter((t) => t.timer_id !== drop.timer_id);
+  return dropTimersFor(timers, drop.entity_id, drop.kind === null ? undefined : [drop.kind]);
 }

@@ -36,9 +36,11 @@ export interface SecretKeyring {
 export type Opened = { ok: true; value: string } | { ok: false; reason: string };
 
 const b64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const fromB64url = (text: string) =>
-  Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+const fromB64url = (text: string) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 
 export async function deriveSecretsKey(material: string, info: string): Promise<CryptoKey> {
   const ikm = await crypto.subtle.importKey("raw", new TextEncoder().encode(material), "HKDF", false, ["deriveKey"]);
@@ -67,11 +69,7 @@ const additionalData = (orgId: string, name: string) => new TextEncoder().encode
 export async function sealSecret(ring: SecretKeyring, orgId: string, name: string, value: string): Promise<string> {
   const key = ring.keys[ring.sealWith] as CryptoKey;
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const sealed = await crypto.subtle.encrypt(
-    { name: "AES-GCM", iv, additionalData: additionalData(orgId, name) },
-    key,
-    new TextEncoder().encode(value),
-  );
+  const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: additionalData(orgId, name) }, key, new TextEncoder().encode(value));
   return [FORMAT, ring.sealWith, b64url(iv), b64url(new Uint8Array(sealed))].join(".");
 }
 

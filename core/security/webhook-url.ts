@@ -23,17 +23,7 @@ export function deploymentMode(orgoEnv: string | undefined): DeploymentMode {
   return orgoEnv === "development" ? "development" : "production";
 }
 
-export type HostClass =
-  | "public"
-  | "loopback"
-  | "private"
-  | "link_local"
-  | "unique_local"
-  | "shared"
-  | "multicast"
-  | "reserved"
-  | "unspecified"
-  | "local_name";
+export type HostClass = "public" | "loopback" | "private" | "link_local" | "unique_local" | "shared" | "multicast" | "reserved" | "unspecified" | "local_name";
 
 const DESCRIBED: Record<Exclude<HostClass, "public">, string> = {
   loopback: "a loopback address",

@@ -1,19 +1,23 @@
 /**
  * What every command runs with: the store (inside the open transaction), the
- * instant it runs at, who asked, and the active profile. Time is passed in so
- * the same code serves requests, alarms and tests.
+ * instant it runs at, who asked, the active profile and where fresh ids come
+ * from. Time and ids are passed in so the same code serves requests, alarms
+ * and tests; the same fields are what a plan is made with.
  */
+import { auditEvent as buildAuditEvent, type PlanEnv } from "../../core/engine";
+import type { AuditEvent } from "../../core/model";
 import type { Actor } from "../../core/privacy/visibility";
-import type { Profile } from "../../core/profiles";
 import type { OrgStore } from "../store/org-store";
 
 export const SYSTEM_ACTOR: Actor = { ref: "system", user_id: null, admin: true, positions: [] };
 
-export interface CommandContext {
+export interface CommandContext extends PlanEnv {
   store: OrgStore;
-  now: Date;
-  actor: Actor;
-  profile: Profile;
 }
 
 export const iso = (d: Date) => d.toISOString();
+
+/** An audit event of a command that writes directly (organization, people, secrets). */
+export function auditEvent(ctx: CommandContext, action: string, entity_type: string, entity_id: string, changes: Record<string, unknown>): AuditEvent {
+  return buildAuditEvent(ctx.actor, ctx.now, ctx.newId(), action, entity_type, entity_id, changes);
+}

@@ -15,7 +15,7 @@
  */
 import type { Profile } from "../../core/profiles";
 import { durationMs } from "../../core/scheduling/duration";
-import { timerId, type Timer } from "../../core/scheduling/timers";
+import { makeTimer, type Timer } from "../../core/scheduling/timers";
 import type { Opened } from "../../core/security/secret-envelope";
 import { webhookUrlProblem, type DeploymentMode } from "../../core/security/webhook-url";
 import type { Delivery, OrgStore } from "../store/org-store";
@@ -87,13 +87,7 @@ async function attempt(d: Delivery, profile: Profile, orgSlug: string, env: Deli
 }
 
 /** Sends, then returns the function that records the outcome (to run inside a transaction). */
-export async function deliver(
-  store: OrgStore,
-  timer: Timer,
-  profile: Profile,
-  env: DeliveryEnv,
-  now: Date,
-): Promise<() => void> {
+export async function deliver(store: OrgStore, timer: Timer, profile: Profile, env: DeliveryEnv, now: Date): Promise<() => void> {
   const d = store.getDelivery(timer.entity_id);
   if (!d) return () => store.deleteTimer(timer.timer_id);
   const org = store.org();
@@ -114,13 +108,6 @@ export async function deliver(
     }
     const backoff = durationMs(hook?.initial_backoff ?? "PT10S") * 2 ** (attempts - 1);
     store.putDelivery({ ...d, attempts, payload, status: "retrying", version: d.version + 1 });
-    store.setTimer({
-      timer_id: timerId("delivery", d.notification_id, attempts),
-      kind: "delivery",
-      entity_type: "notification",
-      entity_id: d.notification_id,
-      due_at: now.getTime() + backoff,
-      step: attempts,
-    });
+    store.setTimer(makeTimer("delivery", "notification", d.notification_id, now.getTime() + backoff, attempts));
   };
 }

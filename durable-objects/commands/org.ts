@@ -5,13 +5,11 @@
  */
 import { DomainError, notFound } from "../../core/errors";
 import { roleParent } from "../../core/labels";
+import type { Position } from "../../core/model";
 import type { Profile } from "../../core/profiles";
 import type { OrgMeta, StoredToken, StoredUser } from "../store/org-store";
 import type { OrgStore } from "../store/org-store";
-import { auditEvent } from "./cases";
-import { iso, type CommandContext } from "./context";
-
-export type Position = { level: number; role: string };
+import { auditEvent, iso, type CommandContext } from "./context";
 
 /** Creates a role record for every profile role and each implied parent; existing ones stay. */
 export function syncRoles(store: OrgStore, roles: readonly string[]): void {
@@ -25,20 +23,13 @@ export function syncRoles(store: OrgStore, roles: readonly string[]): void {
   }
 }
 
-export interface UserDraft {
-  email: string;
-  display_name: string;
-  password_hash: string | null;
-  admin: boolean;
-  positions: Position[];
-}
+/** What creating a user takes: the stored user's own fields, the rest is set here. */
+export type UserDraft = Pick<StoredUser, "email" | "display_name" | "password_hash" | "admin" | "positions">;
 
 export function checkPositions(ctx: CommandContext, positions: Position[]): void {
   positions.forEach((p, i) => {
     if (!ctx.store.roleByName(p.role)) {
-      throw new DomainError("validation", `${p.role} is not a role of this organization`, [
-        { path: `positions.${i}.role`, message: `unknown role ${p.role}` },
-      ]);
+      throw new DomainError("validation", `${p.role} is not a role of this organization`, [{ path: `positions.${i}.role`, message: `unknown role ${p.role}` }]);
     }
   });
 }
@@ -75,13 +66,8 @@ export function createUser(ctx: CommandContext, draft: UserDraft): StoredUser {
   return user;
 }
 
-export interface UserChange {
-  display_name?: string;
-  positions?: Position[];
-  admin?: boolean;
-  active?: boolean;
-  password_hash?: string;
-}
+/** What changing a user may touch; a password can be replaced but never removed. */
+export type UserChange = Partial<Pick<StoredUser, "display_name" | "positions" | "admin" | "active">> & { password_hash?: string };
 
 /** Changing a user; deactivating one, changing its rights or its password revokes every token it holds at once. */
 export function updateUser(ctx: CommandContext, userId: string, change: UserChange): StoredUser {
@@ -182,15 +168,15 @@ export function initializeOrg(ctx: CommandContext, args: InitArgs): { admin: Sto
   return { admin, token };
 }
 
-export function setProfile(ctx: CommandContext, profile: Profile, yaml: string): void {
+/** Makes `profile` the organization's; returns it, the profile later commands run with. */
+export function setProfile(ctx: CommandContext, profile: Profile, yaml: string): Profile {
   const before = ctx.store.getMeta<Profile>("profile");
   ctx.store.setMeta("profile", profile);
   ctx.store.setMeta("profile_yaml", yaml);
   syncRoles(ctx.store, profile.roles);
-  const org = ctx.store.org();
-  if (org) ctx.store.enqueue({ kind: "org_settings", row: { org_id: org.org_id, profile: profile.name, privacy: profile.privacy } });
+  if (ctx.store.org()) ctx.store.putOrgSettings(profile);
   if (before) {
     ctx.store.audit(auditEvent(ctx, "profile.updated", "profile", profile.name, { name: { from: before.name, to: profile.name } }), null);
   }
-  ctx.profile = profile;
+  return profile;
 }

@@ -1,9 +1,9 @@
 /** Persons: subjects of cases who may never log in. */
+import { diff } from "../../core/engine";
 import { DomainError, notFound } from "../../core/errors";
 import type { Person, PersonCreate, PersonPatch } from "../../core/model";
 import { seesPerson } from "../../core/privacy/person-sight";
-import { auditEvent, diff } from "./cases";
-import { iso, type CommandContext } from "./context";
+import { auditEvent, iso, type CommandContext } from "./context";
 
 export function createPerson(ctx: CommandContext, input: PersonCreate): Person {
   const now = iso(ctx.now);

@@ -8,8 +8,7 @@ import { DomainError, notFound } from "../../core/errors";
 import { MAX_SECRETS_PER_ORG } from "../../core/security/org-secret";
 import { openSecret, type Opened, type SecretKeyring } from "../../core/security/secret-envelope";
 import type { SecretStore } from "../store/secret-store";
-import { auditEvent } from "./cases";
-import { iso, type CommandContext } from "./context";
+import { auditEvent, iso, type CommandContext } from "./context";
 
 /** Creates or replaces a secret; the count bound applies to new names only. */
 export function putSecret(ctx: CommandContext, secrets: SecretStore, name: string, sealed: string): "created" | "updated" {

@@ -48,50 +48,48 @@ export async function writeToD1(db: D1Database | D1DatabaseSession, items: Outbo
 }
 
 function upsert(d: DrizzleD1Database<typeof schema>, item: Exclude<OutboxItem, { kind: "case_deleted" }>) {
-  {
-    switch (item.kind) {
-      case "case":
-        return d
-          .insert(schema.cases)
-          .values(item.row)
-          .onConflictDoUpdate({ target: schema.cases.case_id, set: SETS.case, setWhere: sql`excluded.version > ${schema.cases.version}` });
-      case "task":
-        return d
-          .insert(schema.tasks)
-          .values(item.row)
-          .onConflictDoUpdate({ target: schema.tasks.task_id, set: SETS.task, setWhere: sql`excluded.version > ${schema.tasks.version}` });
-      case "user":
-        return d
-          .insert(schema.users)
-          .values(item.row)
-          .onConflictDoUpdate({ target: schema.users.user_id, set: SETS.user, setWhere: sql`excluded.version > ${schema.users.version}` });
-      case "person":
-        return d
-          .insert(schema.persons)
-          .values(item.row)
-          .onConflictDoUpdate({ target: schema.persons.person_id, set: SETS.person, setWhere: sql`excluded.version > ${schema.persons.version}` });
-      case "token":
-        return d
-          .insert(schema.tokens)
-          .values(item.row)
-          .onConflictDoUpdate({ target: schema.tokens.token_id, set: SETS.token, setWhere: sql`excluded.version > ${schema.tokens.version}` });
-      case "notification":
-        return d
-          .insert(schema.notifications)
-          .values(item.row)
-          .onConflictDoUpdate({
-            target: schema.notifications.notification_id,
-            set: SETS.notification,
-            setWhere: sql`excluded.version > ${schema.notifications.version}`,
-          });
-      case "role":
-        return d.insert(schema.roles).values(item.row).onConflictDoUpdate({ target: schema.roles.role_id, set: SETS.role });
-      case "org_settings":
-        return d.update(schema.orgs).set({ profile: item.row.profile, privacy: item.row.privacy }).where(eq(schema.orgs.org_id, item.row.org_id));
-      case "signal":
-        return d.insert(schema.signals).values(item.row).onConflictDoNothing();
-      case "audit":
-        return d.insert(schema.audit_events).values(item.row).onConflictDoNothing();
-    }
+  switch (item.kind) {
+    case "case":
+      return d
+        .insert(schema.cases)
+        .values(item.row)
+        .onConflictDoUpdate({ target: schema.cases.case_id, set: SETS.case, setWhere: sql`excluded.version > ${schema.cases.version}` });
+    case "task":
+      return d
+        .insert(schema.tasks)
+        .values(item.row)
+        .onConflictDoUpdate({ target: schema.tasks.task_id, set: SETS.task, setWhere: sql`excluded.version > ${schema.tasks.version}` });
+    case "user":
+      return d
+        .insert(schema.users)
+        .values(item.row)
+        .onConflictDoUpdate({ target: schema.users.user_id, set: SETS.user, setWhere: sql`excluded.version > ${schema.users.version}` });
+    case "person":
+      return d
+        .insert(schema.persons)
+        .values(item.row)
+        .onConflictDoUpdate({ target: schema.persons.person_id, set: SETS.person, setWhere: sql`excluded.version > ${schema.persons.version}` });
+    case "token":
+      return d
+        .insert(schema.tokens)
+        .values(item.row)
+        .onConflictDoUpdate({ target: schema.tokens.token_id, set: SETS.token, setWhere: sql`excluded.version > ${schema.tokens.version}` });
+    case "notification":
+      return d
+        .insert(schema.notifications)
+        .values(item.row)
+        .onConflictDoUpdate({
+          target: schema.notifications.notification_id,
+          set: SETS.notification,
+          setWhere: sql`excluded.version > ${schema.notifications.version}`,
+        });
+    case "role":
+      return d.insert(schema.roles).values(item.row).onConflictDoUpdate({ target: schema.roles.role_id, set: SETS.role });
+    case "org_settings":
+      return d.update(schema.orgs).set({ profile: item.row.profile, privacy: item.row.privacy }).where(eq(schema.orgs.org_id, item.row.org_id));
+    case "signal":
+      return d.insert(schema.signals).values(item.row).onConflictDoNothing();
+    case "audit":
+      return d.insert(schema.audit_events).values(item.row).onConflictDoNothing();
   }
 }

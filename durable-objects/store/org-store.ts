@@ -2,9 +2,13 @@
  * Typed access to one organization's SQLite storage. Every method is
  * synchronous: commands call them inside `transactionSync`, so a command's
  * record writes, audit events, outbox rows and timers commit together or not
- * at all, and no other request can interleave halfway through.
+ * at all, and no other request can interleave halfway through. Each write of
+ * a record queues its D1 copy here, and nowhere else, so no write can forget
+ * its outbox row.
  */
-import type { AuditEvent, Case, Person, Role, Task } from "../../core/model";
+import type { Notice, SignalRecord } from "../../core/engine";
+import type { AuditEvent, Case, Person, Position, Role, Task, User } from "../../core/model";
+import type { Profile } from "../../core/profiles";
 import type { Timer } from "../../core/scheduling/timers";
 import type { OutboxItem } from "../../d1/outbox-item";
 import { caseToRow, taskToRow } from "../../d1/rows";
@@ -17,18 +21,8 @@ export interface OrgMeta {
   profile_name: string;
 }
 
-export interface StoredUser {
-  user_id: string;
-  email: string;
-  display_name: string;
-  admin: boolean;
-  positions: { level: number; role: string }[];
-  password_hash: string | null;
-  active: boolean;
-  created_at: string;
-  updated_at: string;
-  version: number;
-}
+/** A user as the object keeps it: the API's user and the password hash, which never leaves the object. */
+export type StoredUser = User & { password_hash: string | null };
 
 export interface StoredToken {
   token_id: string;
@@ -37,7 +31,7 @@ export interface StoredToken {
   name: string;
   user_id: string | null;
   admin: boolean;
-  positions: { level: number; role: string }[];
+  positions: Position[];
   expires_at: string | null;
   revoked_at: string | null;
   created_at: string;
@@ -57,20 +51,13 @@ export class OrgStore {
   }
 
   setMeta(key: string, value: unknown): void {
-    this.sql.exec(
-      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      key,
-      JSON.stringify(value),
-    );
+    this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, JSON.stringify(value));
   }
 
   /** One monotonic sequence per organization: list order and cursors in D1. */
   nextSeq(name = "records"): number {
     return this.sql
-      .exec<{ value: number }>(
-        "INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
-        name,
-      )
+      .exec<{ value: number }>("INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value", name)
       .one().value;
   }
 
@@ -118,9 +105,9 @@ export class OrgStore {
     return this.sql.exec<{ seq: number }>("SELECT seq FROM cases WHERE case_id = ?", caseId).one().seq;
   }
 
-  /** Writes the case and queues its D1 copy. `seq` is given only on insert. */
-  putCase(c: Case, seq?: number): void {
-    const s = seq ?? this.caseSeq(c.case_id);
+  /** Writes the case and queues its D1 copy; a new case takes the next list position. */
+  putCase(c: Case, insert = false): void {
+    const s = insert ? this.nextSeq() : this.caseSeq(c.case_id);
     this.sql.exec(
       `INSERT INTO cases (case_id, seq, status, person_id, data) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (case_id) DO UPDATE SET status = excluded.status, person_id = excluded.person_id, data = excluded.data`,
@@ -178,9 +165,9 @@ export class OrgStore {
       .map((r) => JSON.parse(r.data) as Task);
   }
 
-  putTask(t: Task, location: Case["location"], seq?: number): void {
-    const s =
-      seq ?? this.sql.exec<{ seq: number }>("SELECT seq FROM tasks WHERE task_id = ?", t.task_id).one().seq;
+  /** Writes the task and queues its D1 copy, which carries its case's location. */
+  putTask(t: Task, location: Case["location"], insert = false): void {
+    const s = insert ? this.nextSeq() : this.sql.exec<{ seq: number }>("SELECT seq FROM tasks WHERE task_id = ?", t.task_id).one().seq;
     this.sql.exec(
       `INSERT INTO tasks (task_id, case_id, seq, status, data) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (task_id) DO UPDATE SET status = excluded.status, data = excluded.data`,
@@ -200,14 +187,42 @@ export class OrgStore {
     return row ? (JSON.parse(row.result) as T) : null;
   }
 
-  recordSignal(signalId: string, key: string | null, receivedAt: string, result: unknown): void {
+  /** Keeps the signal's key and first answer here (for replays) and queues its D1 copy. */
+  putSignal(r: SignalRecord): void {
+    const s = r.signal;
     this.sql.exec(
       "INSERT INTO signals (signal_id, idempotency_key, received_at, result) VALUES (?, ?, ?, ?)",
-      signalId,
-      key,
-      receivedAt,
-      JSON.stringify(result),
+      r.signal_id,
+      r.idempotency_key,
+      s.received_at,
+      JSON.stringify(r.outcome),
     );
+    this.enqueue({
+      kind: "signal",
+      row: {
+        signal_id: r.signal_id,
+        org_id: this.orgId(),
+        seq: this.nextSeq(),
+        source: s.source,
+        idempotency_key: r.idempotency_key,
+        title: s.title,
+        body: s.body,
+        severity: s.severity,
+        label: s.label,
+        site: s.location.site,
+        area: s.location.area,
+        metadata: s.metadata,
+        person_id: s.person_id,
+        occurred_at: s.occurred_at,
+        received_at: s.received_at,
+        case_id: r.case_id,
+        matched_rules: r.routing.matched_rules,
+        routed_label: r.routing.label,
+        routed_severity: r.routing.severity,
+        routed_reactivity_time: r.routing.reactivity_time,
+        routed_tasks: r.routing.tasks,
+      },
+    });
   }
 
   openCaseForDedupe(key: string): string | null {
@@ -226,9 +241,7 @@ export class OrgStore {
   // --- pattern windows -------------------------------------------------------
 
   patternState<T>(ruleId: string, group: string): T | null {
-    const row = this.sql
-      .exec<{ state: string }>("SELECT state FROM pattern_state WHERE rule_id = ? AND group_key = ?", ruleId, group)
-      .toArray()[0];
+    const row = this.sql.exec<{ state: string }>("SELECT state FROM pattern_state WHERE rule_id = ? AND group_key = ?", ruleId, group).toArray()[0];
     return row ? (JSON.parse(row.state) as T) : null;
   }
 
@@ -275,11 +288,7 @@ export class OrgStore {
   }
 
   putToken(t: StoredToken): void {
-    this.sql.exec(
-      "INSERT INTO tokens (token_id, data) VALUES (?, ?) ON CONFLICT (token_id) DO UPDATE SET data = excluded.data",
-      t.token_id,
-      JSON.stringify(t),
-    );
+    this.sql.exec("INSERT INTO tokens (token_id, data) VALUES (?, ?) ON CONFLICT (token_id) DO UPDATE SET data = excluded.data", t.token_id, JSON.stringify(t));
     this.enqueue({ kind: "token", row: { ...t, org_id: this.orgId() } });
   }
 
@@ -292,6 +301,13 @@ export class OrgStore {
   }
 
   // --- notifications (the object keeps those still to deliver) ----------------
+
+  /** A new notification: its log row goes to D1; one still to deliver is also kept here for the alarm. */
+  putNotice(n: Notice): void {
+    const row: Delivery = { ...n, org_id: this.orgId(), seq: this.nextSeq("notifications"), attempts: 0, version: 1 };
+    if (n.status === "delivered") this.enqueue({ kind: "notification", row });
+    else this.putDelivery(row);
+  }
 
   putDelivery(row: Delivery): void {
     this.sql.exec(
@@ -387,17 +403,9 @@ export class OrgStore {
     return this.sql.exec("DELETE FROM timers WHERE timer_id = ?", timerId).rowsWritten > 0;
   }
 
-  timerExists(timerId: string): boolean {
-    return this.sql.exec("SELECT 1 FROM timers WHERE timer_id = ?", timerId).toArray().length > 0;
-  }
-
   dueTimers(now: number, limit: number): Timer[] {
     return this.sql
-      .exec(
-        "SELECT timer_id, due_at, kind, entity_type, entity_id, step FROM timers WHERE due_at <= ? ORDER BY due_at, timer_id LIMIT ?",
-        now,
-        limit,
-      )
+      .exec("SELECT timer_id, due_at, kind, entity_type, entity_id, step FROM timers WHERE due_at <= ? ORDER BY due_at, timer_id LIMIT ?", now, limit)
       .toArray() as unknown as Timer[];
   }
 
@@ -405,19 +413,19 @@ export class OrgStore {
     return this.sql.exec<{ due: number | null }>("SELECT min(due_at) AS due FROM timers").one().due;
   }
 
-  timersOf(entityId: string): Timer[] {
-    return this.sql
-      .exec("SELECT timer_id, due_at, kind, entity_type, entity_id, step FROM timers WHERE entity_id = ? ORDER BY due_at", entityId)
-      .toArray() as unknown as Timer[];
-  }
-
   timerCount(): number {
     return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM timers").one().n;
   }
 
+  // --- organization settings (what D1 shows of the profile) ------------------
+
+  putOrgSettings(profile: Profile): void {
+    this.enqueue({ kind: "org_settings", row: { org_id: this.orgId(), profile: profile.name, privacy: profile.privacy } });
+  }
+
   // --- outbox --------------------------------------------------------------
 
-  enqueue(item: OutboxItem): void {
+  private enqueue(item: OutboxItem): void {
     this.sql.exec("INSERT INTO outbox (kind, payload) VALUES (?, ?)", item.kind, JSON.stringify(item.row));
   }
 

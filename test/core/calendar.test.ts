@@ -1,12 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  Calendar,
-  computeDeadline,
-  isWorkingTime,
-  nextWorkingInstant,
-  workingIntervals,
-} from "../../core/scheduling/calendar";
+import { Calendar, computeDeadline, workingIntervals } from "../../core/scheduling/calendar";
 
 const officeHours = (tz: string, holidays: string[] = []): Calendar =>
   Calendar.parse({
@@ -35,8 +29,7 @@ const berlin = officeHours("Europe/Berlin");
 const newYork = officeHours("America/New_York");
 const at = (iso: string) => new Date(iso);
 const iso = (d: Date) => d.toISOString();
-const business = (start: string, duration: string, cal: Calendar) =>
-  iso(computeDeadline(at(start), duration, "business", cal));
+const business = (start: string, duration: string, cal: Calendar) => iso(computeDeadline(at(start), duration, "business", cal));
 
 describe("Calendar schema", () => {
   it("accepts a valid calendar, defaults holidays and allows 24:00 as an end", () => {
@@ -68,8 +61,7 @@ describe("Calendar schema", () => {
       [["24:00", "24:00"]],
       [["09:00", "24:01"]],
     ];
-    for (const mon of bad)
-      expect(Calendar.safeParse({ time_zone: "UTC", working_hours: { mon } }).success, JSON.stringify(mon)).toBe(false);
+    for (const mon of bad) expect(Calendar.safeParse({ time_zone: "UTC", working_hours: { mon } }).success, JSON.stringify(mon)).toBe(false);
   });
   it("allows touching intervals", () => {
     const mon = [
@@ -123,7 +115,7 @@ describe("business mode: hours", () => {
     const cal = officeHours("Europe/Berlin", ["2026-04-03", "2026-04-06"]);
     expect(business("2026-04-02T15:00:00+02:00", "PT4H", cal)).toBe(iso(at("2026-04-07T11:00:00+02:00")));
     expect(business("2026-04-03T10:00:00+02:00", "PT1H", cal)).toBe(iso(at("2026-04-07T10:00:00+02:00")));
-    expect(isWorkingTime(at("2026-04-03T10:00:00+02:00"), cal)).toBe(false);
+    expect(workingIntervals("2026-04-03", cal)).toEqual([]);
   });
   it("handles several intervals per day (lunch break)", () => {
     const cal = Calendar.parse({
@@ -215,26 +207,20 @@ describe("business mode: days and weeks", () => {
   });
 });
 
-describe("isWorkingTime and nextWorkingInstant", () => {
-  it("reads working hours in the calendar's zone, end exclusive", () => {
-    expect(isWorkingTime(at("2026-02-11T09:00:00+01:00"), berlin)).toBe(true);
-    expect(isWorkingTime(at("2026-02-11T16:59:59+01:00"), berlin)).toBe(true);
-    expect(isWorkingTime(at("2026-02-11T17:00:00+01:00"), berlin)).toBe(false);
-    expect(isWorkingTime(at("2026-02-14T12:00:00+01:00"), berlin)).toBe(false);
-    // 17:00 UTC is noon in New York and 18:00 in Berlin.
-    expect(isWorkingTime(at("2026-02-11T17:00:00Z"), newYork)).toBe(true);
-    expect(isWorkingTime(at("2026-02-11T17:00:00Z"), berlin)).toBe(false);
+describe("workingIntervals", () => {
+  it("reads working hours in the calendar's zone", () => {
+    expect(workingIntervals("2026-02-11", berlin)).toEqual([[at("2026-02-11T09:00:00+01:00"), at("2026-02-11T17:00:00+01:00")]]);
+    // The same office hours are noon to 22:00 UTC in New York.
+    expect(workingIntervals("2026-02-11", newYork)).toEqual([[at("2026-02-11T14:00:00Z"), at("2026-02-11T22:00:00Z")]]);
+    expect(workingIntervals("2026-02-14", berlin)).toEqual([]);
   });
-  it("finds the next opening", () => {
-    const wed = at("2026-02-11T10:00:00+01:00");
-    expect(nextWorkingInstant(wed, berlin)).toEqual(wed);
-    expect(iso(nextWorkingInstant(at("2026-02-13T17:00:00+01:00"), berlin))).toBe(iso(at("2026-02-16T09:00:00+01:00")));
-    expect(iso(nextWorkingInstant(at("2026-03-28T12:00:00+01:00"), berlin))).toBe(iso(at("2026-03-30T09:00:00+02:00")));
+  it("counts from the next opening across a weekend and a daylight-saving change", () => {
+    expect(business("2026-02-13T17:00:00+01:00", "PT1H", berlin)).toBe(iso(at("2026-02-16T10:00:00+01:00")));
+    expect(business("2026-03-28T12:00:00+01:00", "PT1H", berlin)).toBe(iso(at("2026-03-30T10:00:00+02:00")));
   });
   it("treats an interval ending at 24:00 as running to midnight", () => {
     const cal = Calendar.parse({ time_zone: "Europe/Berlin", working_hours: { sat: [["20:00", "24:00"]] } });
-    expect(isWorkingTime(at("2026-02-14T23:59:00+01:00"), cal)).toBe(true);
-    expect(isWorkingTime(at("2026-02-15T00:00:00+01:00"), cal)).toBe(false);
+    expect(workingIntervals("2026-02-14", cal)).toEqual([[at("2026-02-14T20:00:00+01:00"), at("2026-02-15T00:00:00+01:00")]]);
     expect(business("2026-02-14T22:00:00+01:00", "PT2H", cal)).toBe(iso(at("2026-02-15T00:00:00+01:00")));
     expect(business("2026-02-14T22:00:00+01:00", "PT3H", cal)).toBe(iso(at("2026-02-21T21:00:00+01:00")));
   });
@@ -299,9 +285,9 @@ const DAY_SHAPES: Array<Array<[string, string]>> = [
 ];
 const FROM = Date.parse("2026-01-01T00:00:00Z");
 const YEAR = 365 * DAY;
-const holidayArb = fc.array(fc.integer({ min: 0, max: 3 * 365 }), { maxLength: 40 }).map((offsets) =>
-  [...new Set(offsets)].map((o) => new Date(FROM + o * DAY).toISOString().slice(0, 10)),
-);
+const holidayArb = fc
+  .array(fc.integer({ min: 0, max: 3 * 365 }), { maxLength: 40 })
+  .map((offsets) => [...new Set(offsets)].map((o) => new Date(FROM + o * DAY).toISOString().slice(0, 10)));
 const calendarArb = fc
   .record({
     tz: fc.constantFrom(...ZONES),
@@ -319,7 +305,8 @@ const calendarArb = fc
   });
 const weeklyHours = (cal: Calendar) =>
   Object.values(cal.working_hours).reduce(
-    (sum, day) => sum + (day ?? []).reduce((h, [s, e]) => h + (Number(e.slice(0, 2)) * 60 + Number(e.slice(3)) - Number(s.slice(0, 2)) * 60 - Number(s.slice(3))) / 60, 0),
+    (sum, day) =>
+      sum + (day ?? []).reduce((h, [s, e]) => h + (Number(e.slice(0, 2)) * 60 + Number(e.slice(3)) - Number(s.slice(0, 2)) * 60 - Number(s.slice(3))) / 60, 0),
     0,
   );
 
@@ -350,18 +337,24 @@ describe("business mode: long windows", () => {
         Calendar.parse({ time_zone: tz, working_hours: Object.fromEntries(days.map((d) => [d, [["08:00", "18:00"]]])), holidays }),
       );
     fc.assert(
-      fc.property(sameHoursArb, fc.integer({ min: 0, max: 364 }), fc.integer({ min: 1, max: 599 }), fc.integer({ min: 1, max: 300 }), (cal, dayOffset, minute, count) => {
-        // A start inside working hours (not at an opening) on a working date.
-        let date = addDays("2026-01-01", dayOffset);
-        while (workingIntervals(date, cal).length === 0) date = addDays(date, 1);
-        const [open] = workingIntervals(date, cal)[0] ?? [];
-        const start = new Date((open as Date).getTime() + minute * 60_000);
-        const got = localParts(computeDeadline(start, `P${count}D`, "business", cal), cal.time_zone);
-        expect(got, `${cal.time_zone} ${start.toISOString()} P${count}D`).toEqual({
-          date: walkWorkingDays(date, count, cal),
-          clock: localParts(start, cal.time_zone).clock,
-        });
-      }),
+      fc.property(
+        sameHoursArb,
+        fc.integer({ min: 0, max: 364 }),
+        fc.integer({ min: 1, max: 599 }),
+        fc.integer({ min: 1, max: 300 }),
+        (cal, dayOffset, minute, count) => {
+          // A start inside working hours (not at an opening) on a working date.
+          let date = addDays("2026-01-01", dayOffset);
+          while (workingIntervals(date, cal).length === 0) date = addDays(date, 1);
+          const [open] = workingIntervals(date, cal)[0] ?? [];
+          const start = new Date((open as Date).getTime() + minute * 60_000);
+          const got = localParts(computeDeadline(start, `P${count}D`, "business", cal), cal.time_zone);
+          expect(got, `${cal.time_zone} ${start.toISOString()} P${count}D`).toEqual({
+            date: walkWorkingDays(date, count, cal),
+            clock: localParts(start, cal.time_zone).clock,
+          });
+        },
+      ),
       { seed: 20_260_212, numRuns: 40 },
     );
   });

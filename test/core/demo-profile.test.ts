@@ -31,8 +31,14 @@ describe("the demo profile", () => {
     for (const on of NOTIFICATION_EVENTS) {
       for (const severity of Severity.options) {
         for (const label of labels) {
-          const planned = planNotifications({ on, severity, label, owner_role: "Facilities", previous_labels: ["1001.91.Operations.Safety"], stale_step: 0 }, profile);
-          expect(planned.filter((n) => n.channel === "webhook"), `${on} ${severity} ${label}`).toEqual([]);
+          const planned = planNotifications(
+            { on, severity, label, owner_role: "Facilities", previous_labels: ["1001.91.Operations.Safety"], stale_step: 0 },
+            profile,
+          );
+          expect(
+            planned.filter((n) => n.channel === "webhook"),
+            `${on} ${severity} ${label}`,
+          ).toEqual([]);
         }
       }
     }

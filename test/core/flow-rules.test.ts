@@ -50,13 +50,29 @@ describe("retail_ops", () => {
     expect(d.case.reactivity_time).toBeNull();
     expect(p.reactivity[d.case.severity]).toBe("PT30M");
     expect(d.tasks).toEqual([
-      { title: "Fix leak at store-12", type: "maintenance", subtype: "leak", owner_role: "Operations.Maintenance", label: null, severity: null, reactivity_time: null },
-      { title: "Put wet-floor signs at store-12 aisle-5", type: "safety", subtype: "slip_hazard", owner_role: "Operations.Safety", label: null, severity: "high", reactivity_time: "PT10M" },
+      {
+        title: "Fix leak at store-12",
+        type: "maintenance",
+        subtype: "leak",
+        owner_role: "Operations.Maintenance",
+        label: null,
+        severity: null,
+        reactivity_time: null,
+      },
+      {
+        title: "Put wet-floor signs at store-12 aisle-5",
+        type: "safety",
+        subtype: "slip_hazard",
+        owner_role: "Operations.Safety",
+        label: null,
+        severity: "high",
+        reactivity_time: "PT10M",
+      },
     ]);
     expect(d.dedupe_key).toBe("water-leak:store-12");
     expect(d.explanations[0]).toEqual({
       rule_id: "water-leak",
-      reasons: ["source is api", "metadata.incident_type = \"water\"", "keyword \"leak\" in title"],
+      reasons: ["source is api", 'metadata.incident_type = "water"', 'keyword "leak" in title'],
     });
   });
 
@@ -64,10 +80,7 @@ describe("retail_ops", () => {
     const d = evaluateSignal(signal({ title: "Leak under the sink", source: "email", location: { site: "store-3" } }), p);
     expect(d.matched_rules).toEqual(["slip-hazard"]);
     expect(d.case).toMatchObject({ label: "1001.91.Operations.Safety", severity: "medium" });
-    const offline = evaluateSignal(
-      signal({ title: "Flood in storage", source: "offline", metadata: { incident_type: "water" } }),
-      p,
-    );
+    const offline = evaluateSignal(signal({ title: "Flood in storage", source: "offline", metadata: { incident_type: "water" } }), p);
     expect(offline.matched_rules).toEqual(["slip-hazard"]);
   });
 
@@ -108,10 +121,7 @@ describe("retail_ops", () => {
     expect(titles(d)).toEqual(["Move perishables out of freezer-7", "Repair freezer-7 at store-12"]);
     expect(d.tasks[0]?.reactivity_time).toBe("PT15M");
     expect(d.dedupe_key).toBe("cold-chain:store-12:freezer-7");
-    const oven = evaluateSignal(
-      signal({ title: "Temperature alarm", metadata: { sensor: "temperature", asset_type: "oven", state: "alarm" } }),
-      p,
-    );
+    const oven = evaluateSignal(signal({ title: "Temperature alarm", metadata: { sensor: "temperature", asset_type: "oven", state: "alarm" } }), p);
     expect(oven.triage).toBe(true);
   });
 
@@ -130,7 +140,15 @@ describe("retail_ops", () => {
     const api = evaluateSignal(signal({ title: "Complaint about rude staff" }), p);
     expect(api).toMatchObject({ triage: true, matched_rules: [], case: { label: "1001.14.Operations", severity: "medium" } });
     expect(api.tasks).toEqual([
-      { title: "Triage: Complaint about rude staff", type: "triage", subtype: null, owner_role: "StoreOps.Managers", label: null, severity: null, reactivity_time: null },
+      {
+        title: "Triage: Complaint about rude staff",
+        type: "triage",
+        subtype: null,
+        owner_role: "StoreOps.Managers",
+        label: null,
+        severity: null,
+        reactivity_time: null,
+      },
     ]);
   });
 
@@ -180,10 +198,7 @@ describe("crisis_response", () => {
   const p = shipped("crisis_response");
 
   it("a collapse with casualties is a critical MCI for rescue at team-lead level, plus a public statement", () => {
-    const d = evaluateSignal(
-      signal({ title: "Building collapsed, people trapped, 3 casualties", location: { site: "north-school", area: "east" } }),
-      p,
-    );
+    const d = evaluateSignal(signal({ title: "Building collapsed, people trapped, 3 casualties", location: { site: "north-school", area: "east" } }), p);
     expect(d.matched_rules).toEqual(["mass-casualty", "public-statement"]);
     expect(d.case).toMatchObject({
       title: "MCI: Building collapsed, people trapped, 3 casualties",
@@ -191,11 +206,7 @@ describe("crisis_response", () => {
       severity: "critical",
       reactivity_time: "PT1M",
     });
-    expect(d.tasks.map((t) => t.owner_role)).toEqual([
-      "Command.Operations.Rescue",
-      "Command.Operations.Medical",
-      "Command.Communications",
-    ]);
+    expect(d.tasks.map((t) => t.owner_role)).toEqual(["Command.Operations.Rescue", "Command.Operations.Medical", "Command.Communications"]);
     expect(d.dedupe_key).toBe("mci:north-school");
   });
 
@@ -207,10 +218,7 @@ describe("crisis_response", () => {
     expect(d.matched_rules).toEqual(["flood-gauge"]);
     expect(d.case).toMatchObject({ title: "Flood warning: riverside", label: "1000.95.Command", severity: "high" });
     expect(d.dedupe_key).toBe("flood:riverside");
-    const normal = evaluateSignal(
-      signal({ title: "Gauge RG-4 reading", source: "offline", metadata: { sensor: "river_gauge", state: "normal" } }),
-      p,
-    );
+    const normal = evaluateSignal(signal({ title: "Gauge RG-4 reading", source: "offline", metadata: { sensor: "river_gauge", state: "normal" } }), p);
     expect(normal.triage).toBe(true);
     expect(normal.case.label).toBe("101.14.Command.Planning");
     expect(normal.tasks[0]).toMatchObject({ title: "Assess and assign: Gauge RG-4 reading", reactivity_time: "PT5M" });
@@ -255,7 +263,11 @@ describe("hospital", () => {
   });
 
   it("a ventilator fault from the device network is critical; the same by email is not a device alarm", () => {
-    const input = { title: "Device alarm", metadata: { device_class: "ventilator", state: "fault", asset_id: "VENT-0042" }, location: { site: "st-marys", area: "icu-2" } };
+    const input = {
+      title: "Device alarm",
+      metadata: { device_class: "ventilator", state: "fault", asset_id: "VENT-0042" },
+      location: { site: "st-marys", area: "icu-2" },
+    };
     const d = evaluateSignal(signal(input), p);
     expect(d.matched_rules).toEqual(["ventilator-or-pump-fault"]);
     expect(d.case).toMatchObject({ title: "ventilator fault: VENT-0042 in icu-2", label: "1001.91.Facilities.Biomed", severity: "critical" });
@@ -325,10 +337,7 @@ describe("basketball_team", () => {
   });
 
   it("wearable load alerts go to strength and conditioning", () => {
-    const d = evaluateSignal(
-      signal({ title: "Load alert", metadata: { sensor: "wearable", alert: "high_load" }, person_id: "player-11" }),
-      p,
-    );
+    const d = evaluateSignal(signal({ title: "Load alert", metadata: { sensor: "wearable", alert: "high_load" }, person_id: "player-11" }), p);
     expect(d.case).toMatchObject({ title: "Load alert (high_load) for player-11", label: "1001.91.Coaching.Strength", severity: "medium" });
     expect(d.dedupe_key).toBe("load:player-11:high_load");
   });
@@ -350,7 +359,12 @@ describe("school", () => {
   it("an intruder is broadcast to every adult at once", () => {
     const d = evaluateSignal(signal({ title: "Intruder reported near the gym", location: { site: "main-campus" } }), p);
     expect(d.matched_rules).toEqual(["lockdown"]);
-    expect(d.case).toMatchObject({ title: "SAFETY: Intruder reported near the gym", label: "1000.91.Administration", severity: "critical", reactivity_time: "PT2M" });
+    expect(d.case).toMatchObject({
+      title: "SAFETY: Intruder reported near the gym",
+      label: "1000.91.Administration",
+      severity: "critical",
+      reactivity_time: "PT2M",
+    });
     expect(d.dedupe_key).toBe("lockdown:main-campus");
   });
 
@@ -368,10 +382,7 @@ describe("school", () => {
   });
 
   it("an absence is recorded once per student and day", () => {
-    const d = evaluateSignal(
-      signal({ title: "Absence", metadata: { kind: "absence", date: "2026-11-25" }, person_id: "s-1", source: "email" }),
-      p,
-    );
+    const d = evaluateSignal(signal({ title: "Absence", metadata: { kind: "absence", date: "2026-11-25" }, person_id: "s-1", source: "email" }), p);
     expect(d.matched_rules).toEqual(["absence"]);
     expect(d.case).toMatchObject({ title: "Absence: s-1", label: "1001.14.Administration.Office", severity: "low" });
     expect(d.dedupe_key).toBe("absence:s-1:2026-11-25");
@@ -398,10 +409,7 @@ describe("volunteer_shelter", () => {
   });
 
   it("an uncovered shift is found cover for, once per shift", () => {
-    const d = evaluateSignal(
-      signal({ title: "Shift gap", metadata: { kind: "shift_gap", shift: "night", shift_date: "2026-11-27" } }),
-      p,
-    );
+    const d = evaluateSignal(signal({ title: "Shift gap", metadata: { kind: "shift_gap", shift: "night", shift_date: "2026-11-27" } }), p);
     expect(d.case).toMatchObject({ title: "Uncovered shift night on 2026-11-27", label: "1001.11.Coordination.Shifts", severity: "high" });
     expect(d.dedupe_key).toBe("shift:2026-11-27:night");
   });
@@ -497,8 +505,7 @@ flow_rules:
   });
 
   it("keywords match whole words, case-insensitively, phrases across any whitespace", () => {
-    const rule = (title: string, body: string | null = null) =>
-      evaluateSignal(signal({ title, body, source: "email" }), p).matched_rules[0];
+    const rule = (title: string, body: string | null = null) => evaluateSignal(signal({ title, body, source: "email" }), p).matched_rules[0];
     expect(rule("ALPHA team")).toBe("combo");
     expect(rule("(alpha)")).toBe("combo");
     expect(rule("alphabet soup")).not.toBe("combo");
@@ -551,10 +558,7 @@ flow_rules:
   });
 
   it("explicit label and severity in the signal win over the rule's and are explained", () => {
-    const d = evaluateSignal(
-      signal({ title: "alpha", source: "email", label: "101.91.Ops.Night", severity: "critical", location: { site: "s" } }),
-      p,
-    );
+    const d = evaluateSignal(signal({ title: "alpha", source: "email", label: "101.91.Ops.Night", severity: "critical", location: { site: "s" } }), p);
     expect(d.matched_rules).toEqual(["combo", "anything-after"]);
     expect(d.case).toMatchObject({ label: "101.91.Ops.Night", severity: "critical" });
     expect(d.explanations[0]?.reasons).toEqual(
@@ -571,7 +575,11 @@ flow_rules:
     expect(titles(d)).toEqual(["Handle alpha for p-7", "Log it"]);
     // A `continue` rule that matches first decides the case itself.
     const first = evaluateSignal(signal({ title: "nothing special" }), p);
-    expect(first).toMatchObject({ matched_rules: ["anything-after"], triage: false, case: { label: "1001.14.Ops", severity: "medium", title: "nothing special" } });
+    expect(first).toMatchObject({
+      matched_rules: ["anything-after"],
+      triage: false,
+      case: { label: "1001.14.Ops", severity: "medium", title: "nothing special" },
+    });
     expect(first.explanations).toEqual([{ rule_id: "anything-after", reasons: ["rule has no conditions: matches every signal"] }]);
   });
 
@@ -671,7 +679,9 @@ flow_rules:
   });
 
   it("text conditions read the first 65,536 characters of title and body together", () => {
-    const p = load("name: cap\nroles: [Ops]\ndefault_label: 1001.14.Ops\nflow_rules:\n  - { id: k, when: { keywords: [needle] }, then: {} }\n  - { id: r, when: { regex: ['haystack!'] }, then: {} }\n");
+    const p = load(
+      "name: cap\nroles: [Ops]\ndefault_label: 1001.14.Ops\nflow_rules:\n  - { id: k, when: { keywords: [needle] }, then: {} }\n  - { id: r, when: { regex: ['haystack!'] }, then: {} }\n",
+    );
     const title = "t".repeat(100);
     const within = `${"x ".repeat((65_536 - 100 - 8) / 2)}needle`;
     expect(evaluateSignal(signal({ title, body: within }), p).matched_rules).toEqual(["k"]);

@@ -2,9 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DomainError } from "../../core/errors";
 import {
   BROADCAST_LEVELS,
-  CATEGORY_NAMES,
   LEVELS,
-  SUBCATEGORY_NAMES,
   checkRoleSyntax,
   escalateBase,
   escalateLabel,
@@ -12,6 +10,7 @@ import {
   isBroadcastBase,
   isKnownRole,
   isValidBase,
+  levelOf,
   levelRank,
   parseLabel,
   requireLabel,
@@ -69,35 +68,23 @@ describe("parseLabel: valid labels", () => {
   });
 
   it("accepts the maximum role shape: 8 segments of 64 characters", () => {
-    const seg = "A" + "b".repeat(63);
+    const seg = `A${"b".repeat(63)}`;
     const role = Array.from({ length: 8 }, () => seg).join(".");
     expect(labelOf(`1.11.${role}`).role).toBe(role);
   });
 
-  it("names the digits the contract names and leaves the rest unnamed", () => {
-    expect(CATEGORY_NAMES[1]).toBe("operations");
-    expect(CATEGORY_NAMES[5]).toBe("training");
-    expect(CATEGORY_NAMES[9]).toBe("crisis");
-    expect(SUBCATEGORY_NAMES[1]).toBe("request");
-    expect(SUBCATEGORY_NAMES[4]).toBe("report");
-    expect(SUBCATEGORY_NAMES[5]).toBe("broadcast");
-    // An unnamed digit is still a valid label.
-    expect(CATEGORY_NAMES[7]).toBeUndefined();
+  it("accepts digits the contract does not name", () => {
     expect(labelOf("1001.77.Ops")).toMatchObject({ category: 7, subcategory: 7 });
   });
 });
 
 describe("parseLabel: BASE", () => {
   it("rejects a base outside the set and names the allowed values and what it got", () => {
-    expect(reasonOf("1002.91.Operations")).toBe(
-      "BASE must be one of 1, 11, 101, 1001 (or broadcast 10, 100, 1000); got 1002",
-    );
+    expect(reasonOf("1002.91.Operations")).toBe("BASE must be one of 1, 11, 101, 1001 (or broadcast 10, 100, 1000); got 1002");
   });
 
   it.each(["0", "2", "12", "110", "1010", "10001", "111"])("rejects base %s", (base) => {
-    expect(reasonOf(`${base}.91.Operations`)).toBe(
-      `BASE must be one of 1, 11, 101, 1001 (or broadcast 10, 100, 1000); got ${base}`,
-    );
+    expect(reasonOf(`${base}.91.Operations`)).toBe(`BASE must be one of 1, 11, 101, 1001 (or broadcast 10, 100, 1000); got ${base}`);
   });
 
   it.each(["01001", "01", "0010", "00"])("rejects leading zeros in %s", (base) => {
@@ -105,9 +92,7 @@ describe("parseLabel: BASE", () => {
   });
 
   it.each(["abc", "1e3", "-1", "+1", "1_001", "０1"])("rejects a non-numeric base %s", (base) => {
-    expect(reasonOf(`${base}.91.Operations`)).toBe(
-      `BASE must be a number, one of 1, 11, 101, 1001 (or broadcast 10, 100, 1000); got ${JSON.stringify(base)}`,
-    );
+    expect(reasonOf(`${base}.91.Operations`)).toBe(`BASE must be a number, one of 1, 11, 101, 1001 (or broadcast 10, 100, 1000); got ${JSON.stringify(base)}`);
   });
 
   it("rejects a missing base", () => {
@@ -156,9 +141,7 @@ describe("parseLabel: CATEGORY and SUBCATEGORY", () => {
 
 describe("parseLabel: HORIZONTAL_ROLE", () => {
   it("rejects a label with no role part", () => {
-    expect(reasonOf("1001.91")).toBe(
-      "HORIZONTAL_ROLE is missing; expected it after 1001.91., e.g. 1001.91.Operations",
-    );
+    expect(reasonOf("1001.91")).toBe("HORIZONTAL_ROLE is missing; expected it after 1001.91., e.g. 1001.91.Operations");
   });
 
   it("rejects an empty role after the last dot", () => {
@@ -166,9 +149,7 @@ describe("parseLabel: HORIZONTAL_ROLE", () => {
   });
 
   it("rejects a segment that starts with a digit", () => {
-    expect(reasonOf("1001.91.Operations.9Safety")).toBe(
-      'HORIZONTAL_ROLE segment "9Safety" must start with a letter (A-Z or a-z); it starts with "9"',
-    );
+    expect(reasonOf("1001.91.Operations.9Safety")).toBe('HORIZONTAL_ROLE segment "9Safety" must start with a letter (A-Z or a-z); it starts with "9"');
   });
 
   it.each(["_Ops", "-Ops"])("rejects a segment starting with %s", (seg) => {
@@ -180,9 +161,7 @@ describe("parseLabel: HORIZONTAL_ROLE", () => {
   });
 
   it("rejects a double dot inside the role", () => {
-    expect(reasonOf("1001.91.Operations..Safety")).toBe(
-      'HORIZONTAL_ROLE "Operations..Safety" must not contain two dots in a row',
-    );
+    expect(reasonOf("1001.91.Operations..Safety")).toBe('HORIZONTAL_ROLE "Operations..Safety" must not contain two dots in a row');
   });
 
   it("rejects a double dot between the code and the role", () => {
@@ -220,19 +199,13 @@ describe("parseLabel: overall shape and whitespace", () => {
     expect(reasonOf(text)).toContain("does not have the form <BASE>.<CATEGORY><SUBCATEGORY>.<HORIZONTAL_ROLE>");
   });
 
-  it.each([" 1001.91.Ops", "1001.91.Ops ", "1001.91.Ops\n", "\t1001.91.Ops"])(
-    "rejects surrounding whitespace in %j",
-    (text) => {
-      expect(reasonOf(text)).toBe(`label ${JSON.stringify(text)} must not start or end with whitespace`);
-    },
-  );
+  it.each([" 1001.91.Ops", "1001.91.Ops ", "1001.91.Ops\n", "\t1001.91.Ops"])("rejects surrounding whitespace in %j", (text) => {
+    expect(reasonOf(text)).toBe(`label ${JSON.stringify(text)} must not start or end with whitespace`);
+  });
 
-  it.each(["1001. 91.Ops", "1001.91.Operations Safety", "1001 .91.Ops", "1001.91.Ops\u00a0X"])(
-    "rejects whitespace inside %j",
-    (text) => {
-      expect(reasonOf(text)).toBe(`label ${JSON.stringify(text)} must not contain whitespace`);
-    },
-  );
+  it.each(["1001. 91.Ops", "1001.91.Operations Safety", "1001 .91.Ops", "1001.91.Ops\u00a0X"])("rejects whitespace inside %j", (text) => {
+    expect(reasonOf(text)).toBe(`label ${JSON.stringify(text)} must not contain whitespace`);
+  });
 
   it("rejects a non-string at runtime instead of throwing", () => {
     expect(parseLabel(1001 as unknown as string)).toMatchObject({ ok: false });
@@ -268,9 +241,7 @@ describe("parseLabel: organization roles", () => {
   });
 
   it("treats roles as case-sensitive and suggests the intended spelling", () => {
-    expect(reasonOf("1001.91.operations.safety", ROLES)).toContain(
-      'roles are case-sensitive; did you mean "Operations"?',
-    );
+    expect(reasonOf("1001.91.operations.safety", ROLES)).toContain('roles are case-sensitive; did you mean "Operations"?');
     expect(reasonOf("1001.91.FACILITIES", ROLES)).toContain('did you mean "Facilities"?');
   });
 
@@ -282,9 +253,7 @@ describe("parseLabel: organization roles", () => {
   });
 
   it("rejects every role when the organization defines none", () => {
-    expect(reasonOf("1001.91.Operations", [])).toBe(
-      'HORIZONTAL_ROLE "Operations" is not a role of this organization; the organization defines no roles',
-    );
+    expect(reasonOf("1001.91.Operations", [])).toBe('HORIZONTAL_ROLE "Operations" is not a role of this organization; the organization defines no roles');
   });
 
   it("reports syntax problems before role membership", () => {
@@ -344,9 +313,7 @@ describe("formatLabel", () => {
   });
 
   it("derives broadcast from BASE rather than trusting the flag", () => {
-    expect(formatLabel({ base: 1000, category: 1, subcategory: 5, role: "Ops", broadcast: false })).toBe(
-      "1000.15.Ops",
-    );
+    expect(formatLabel({ base: 1000, category: 1, subcategory: 5, role: "Ops", broadcast: false })).toBe("1000.15.Ops");
   });
 
   it.each([
@@ -419,6 +386,25 @@ describe("levels and escalation", () => {
       expect(base).toBe(1);
       expect(steps).toBeLessThanOrEqual(3);
     }
+  });
+
+  it("stops at the profile's top_level: that level and its broadcast stay, lower rungs still climb", () => {
+    expect(escalateBase(1001, 11)).toBe(101);
+    expect(escalateBase(101, 11)).toBe(11);
+    expect(escalateBase(11, 11)).toBeNull();
+    expect(escalateBase(100, 11)).toBe(10);
+    expect(escalateBase(10, 11)).toBeNull();
+    expect(escalateBase(1, 11)).toBeNull();
+    expect(escalateBase(1000, 1001)).toBeNull();
+    expect(escalateLabel("101.91.Operations", 11)).toBe("11.91.Operations");
+    expect(escalateLabel("11.91.Operations", 11)).toBeNull();
+    expect(escalateLabel("10.95.Operations", 11)).toBeNull();
+    expect(escalateLabel("11.91.Operations", 1)).toBe("1.91.Operations");
+    expect(() => escalateBase(1001, 12)).toThrow(RangeError);
+  });
+
+  it("says which level a label's holders hold: a broadcast base the level at its own rank", () => {
+    expect([1, 10, 11, 100, 101, 1000, 1001].map(levelOf)).toEqual([1, 11, 11, 101, 101, 1001, 1001]);
   });
 
   it("treats a non-base number as a programming error", () => {

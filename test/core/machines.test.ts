@@ -244,9 +244,7 @@ describe("case transitions by a person", () => {
 
   it("rejects moving to open or in_progress by hand", () => {
     for (const to of ["open", "in_progress"]) {
-      expect(caught(() => transitionCase(makeCase({ status: "resolved", reacted_at: EARLIER }), to as "resolved", NOW)).code).toBe(
-        "invalid_transition",
-      );
+      expect(caught(() => transitionCase(makeCase({ status: "resolved", reacted_at: EARLIER }), to as "resolved", NOW)).code).toBe("invalid_transition");
     }
   });
 
@@ -401,18 +399,15 @@ describe("applyCaseAggregate", () => {
     ["in_progress", ["in_progress"], EARLIER],
     ["resolved", ["completed"], EARLIER],
     ["closed", ["pending", "in_progress"], EARLIER],
-  ] as Array<[CaseStatus, TaskStatus[], string | null]>)(
-    "no change for %s with %j: same record, same version, no effects",
-    (status, statuses, reacted_at) => {
-      const c = deepFreeze(makeCase({ status, reacted_at, version: 9 }));
-      const r = applyCaseAggregate(c, tasks(...statuses), NOW);
-      expect(r.changed).toBe(false);
-      expect(r.next).toEqual(c);
-      expect(r.next.version).toBe(9);
-      expect(r.next.updated_at).toBe(T0);
-      expect(r.effects).toEqual([]);
-    },
-  );
+  ] as Array<[CaseStatus, TaskStatus[], string | null]>)("no change for %s with %j: same record, same version, no effects", (status, statuses, reacted_at) => {
+    const c = deepFreeze(makeCase({ status, reacted_at, version: 9 }));
+    const r = applyCaseAggregate(c, tasks(...statuses), NOW);
+    expect(r.changed).toBe(false);
+    expect(r.next).toEqual(c);
+    expect(r.next.version).toBe(9);
+    expect(r.next.updated_at).toBe(T0);
+    expect(r.effects).toEqual([]);
+  });
 
   it("never mutates the input", () => {
     const c = makeCase();

@@ -1,5 +1,5 @@
 /**
- * Who hears about what (issue 5, Notifier): the pure planner turns an event
+ * Who hears about what: the pure planner turns an event
  * and the profile into channels and audiences. Which events notify whom comes
  * from `notifications.rules` and `escalation.notify`; the durable object then
  * turns audiences into in-app rows, mail and one webhook per event.
@@ -15,6 +15,8 @@ import {
   type NoticeEvent,
   type PlannedNotice,
 } from "../../core/notifications/plan";
+import type { Level } from "../../core/labels";
+import type { Position } from "../../core/model";
 import { NOTIFICATION_EVENTS, loadProfile, type Profile } from "../../core/profiles";
 import { SHIPPED_PROFILES } from "../../profiles/bundle.generated";
 
@@ -48,7 +50,7 @@ notifications:
 const SAFETY = "1001.91.Operations.Safety";
 
 const ev = (e: Partial<NoticeEvent> & Pick<NoticeEvent, "on">): NoticeEvent => ({ severity: "medium", label: SAFETY, owner_role: null, ...e });
-const lvl = (level: number, role = "Operations.Safety"): Audience => ({ kind: "level", level, role });
+const lvl = (level: Level, role = "Operations.Safety"): Audience => ({ kind: "level", level, role });
 const role = (r: string): Audience => ({ kind: "role", role: r });
 const n = (channel: PlannedNotice["channel"], audience: Audience): PlannedNotice => ({ channel, audience });
 
@@ -63,11 +65,7 @@ describe("new_case", () => {
     // high: the label's holders, in the app.
     expectPlan(planNotifications(ev({ on: "new_case", severity: "high" }), PROFILE), [n("in_app", lvl(1001))]);
     // critical: also mail to the levels the rule names, in the label's role.
-    expectPlan(planNotifications(ev({ on: "new_case", severity: "critical" }), PROFILE), [
-      n("in_app", lvl(1001)),
-      n("email", lvl(101)),
-      n("email", lvl(11)),
-    ]);
+    expectPlan(planNotifications(ev({ on: "new_case", severity: "critical" }), PROFILE), [n("in_app", lvl(1001)), n("email", lvl(101)), n("email", lvl(11))]);
   });
 
   it("the label's base decides the holders (broadcast bases map to their level)", () => {
@@ -120,7 +118,9 @@ describe("escalation", () => {
 
   it("previous_levels covers every label the event lists", () => {
     const second = { ...step, label: "11.91.Operations.Safety", previous_labels: [SAFETY, "101.91.Operations.Safety"] };
-    const inApp = planNotifications(second, PROFILE).filter((p) => p.channel === "in_app").map((p) => p.audience);
+    const inApp = planNotifications(second, PROFILE)
+      .filter((p) => p.channel === "in_app")
+      .map((p) => p.audience);
     expect(inApp).toEqual(expect.arrayContaining([lvl(11), lvl(101), lvl(1001), role("Operations.Maintenance")]));
     expect(inApp).toHaveLength(4);
   });
@@ -163,6 +163,14 @@ describe("assignment, pattern alerts, stale reminders", () => {
     expect(naturalAudience(ev({ on: "new_case" }))).toEqual([lvl(1001)]);
     expect(naturalAudience(ev({ on: "assignment", owner_role: "Facilities" }))).toEqual([role("Facilities")]);
     expect(naturalAudience(ev({ on: "stale", owner_role: "Facilities", stale_step: 1 }))).toEqual([lvl(101)]);
+    // The second reminder climbs the label ladder one rung (a broadcast's holders are the level at its rank); the top reminds itself.
+    const above = (label: string) => naturalAudience(ev({ on: "stale", label, stale_step: 1 }));
+    expect(["101.91.Operations.Safety", "11.91.Operations.Safety", "1.91.Operations.Safety", "1000.95.Operations.Safety"].map(above)).toEqual([
+      [lvl(11)],
+      [lvl(1)],
+      [lvl(1)],
+      [lvl(101)],
+    ]);
     expect(naturalAudience(ev({ on: "new_case", label: "not a label" }))).toEqual([]);
   });
 
@@ -175,7 +183,7 @@ describe("assignment, pattern alerts, stale reminders", () => {
 
 describe("inAudience", () => {
   it("a level audience holds the exact level in the role or a parent role; a role audience any level", () => {
-    const safetyStaff = [{ level: 1001, role: "Operations.Safety" }];
+    const safetyStaff: Position[] = [{ level: 1001, role: "Operations.Safety" }];
     expect(inAudience(lvl(1001), safetyStaff)).toBe(true);
     expect(inAudience(lvl(101), safetyStaff)).toBe(false);
     expect(inAudience(lvl(1001, "Facilities"), safetyStaff)).toBe(false);
@@ -189,7 +197,12 @@ describe("inAudience", () => {
     expect(inAudience(role("Operations"), [{ level: 11, role: "Operations.Safety" }])).toBe(false);
     expect(inAudience(role("Facilities"), [])).toBe(false);
     // Any one position suffices.
-    expect(inAudience(lvl(11), [{ level: 1001, role: "Facilities" }, { level: 11, role: "Operations.Safety" }])).toBe(true);
+    expect(
+      inAudience(lvl(11), [
+        { level: 1001, role: "Facilities" },
+        { level: 11, role: "Operations.Safety" },
+      ]),
+    ).toBe(true);
   });
 
   it("audience keys round-trip", () => {
@@ -200,6 +213,8 @@ describe("inAudience", () => {
     expect(audienceKey(role("Facilities"))).toBe("role:Facilities");
     expect(parseAudienceKey("ops@example.com")).toBeNull();
     expect(parseAudienceKey("https://hooks.example/x")).toBeNull();
+    // A level off the ladder addresses nobody.
+    expect(parseAudienceKey("level:5:Operations")).toBeNull();
   });
 });
 
@@ -215,7 +230,13 @@ describe("shipped profiles", () => {
     ]);
     expect(planNotifications({ on: "new_case", severity: "medium", label, owner_role: null }, p)).toEqual([]);
     // Escalation: new level and owner in-app and by mail (escalation.notify), plus mail to 11 and 1 for high items.
-    const climbed = { on: "escalation" as const, severity: "high" as const, label: "101.91.Operations.Safety", owner_role: "Operations.Safety", previous_labels: [label] };
+    const climbed = {
+      on: "escalation" as const,
+      severity: "high" as const,
+      label: "101.91.Operations.Safety",
+      owner_role: "Operations.Safety",
+      previous_labels: [label],
+    };
     expectPlan(planNotifications(climbed, p), [
       n("in_app", lvl(101)),
       n("email", lvl(101)),

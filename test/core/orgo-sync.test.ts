@@ -31,7 +31,7 @@ interface Behaviour {
   /** Answer 413 to batches of more signals than this. */
   maxItems?: number;
   /** Runs after a batch is applied and before it is answered; "hold" never answers. */
-  afterApply?: (batchNo: number) => void | "hold";
+  afterApply?: (batchNo: number) => undefined | "hold";
 }
 
 /** The batch endpoint of the contract, in memory. */
@@ -88,7 +88,10 @@ class FakeOrgo {
     const text = Buffer.concat(chunks).toString("utf8");
     let items: unknown[];
     if (/ndjson/.test(req.headers["content-type"] ?? "")) {
-      items = text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
+      items = text
+        .split("\n")
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as unknown);
     } else {
       const body = JSON.parse(text) as { signals?: unknown };
       if (!Array.isArray(body.signals)) return this.problem(res, 422, "send { signals: [...] }");
@@ -102,7 +105,11 @@ class FakeOrgo {
       const seen = key ? this.signals.get(key) : undefined;
       if (seen) return { index, status: "duplicate", signal_id: seen.signal_id };
       if (typeof s.title !== "string" || s.title.startsWith("bad")) {
-        return { index, status: "rejected", error: { code: "validation", detail: "the signal does not match the schema", errors: [{ path: "title", message: "bad title" }] } };
+        return {
+          index,
+          status: "rejected",
+          error: { code: "validation", detail: "the signal does not match the schema", errors: [{ path: "title", message: "bad title" }] },
+        };
       }
       const signal_id = `sig-${++this.creations}`;
       this.signals.set(key ?? signal_id, { ...s, signal_id });
@@ -135,16 +142,14 @@ function runCli(args: string[], input = ""): { child: ChildProcess; done: Promis
   child.stderr?.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   child.stdin?.on("error", () => {}); // a CLI that does not read stdin may close it first
   child.stdin?.end(input);
-  const done = new Promise<CliResult>((resolve) =>
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started })),
-  );
+  const done = new Promise<CliResult>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started })));
   return { child, done };
 }
 
 const cli = (args: string[], input = "") => runCli(args, input).done;
 
 const ndjson = (n: number, title = (i: number) => `signal #${i}`) =>
-  Array.from({ length: n }, (_, i) => JSON.stringify({ title: title(i), body: `report ${i}`, location: { site: `Site ${i % 7}` } })).join("\n") + "\n";
+  `${Array.from({ length: n }, (_, i) => JSON.stringify({ title: title(i), body: `report ${i}`, location: { site: `Site ${i % 7}` } })).join("\n")}\n`;
 
 let dir: string;
 let srv: FakeOrgo;
@@ -161,9 +166,33 @@ afterEach(async () => {
 });
 
 const q = () => path.join(dir, "queue");
-const pushArgs = (...extra: string[]) => ["push", "--dir", q(), "--url", srv.url, "--org", ORG, "--token", TOKEN, "--backoff-min", "0.02", "--backoff-max", "0.2", ...extra];
+const pushArgs = (...extra: string[]) => [
+  "push",
+  "--dir",
+  q(),
+  "--url",
+  srv.url,
+  "--org",
+  ORG,
+  "--token",
+  TOKEN,
+  "--backoff-min",
+  "0.02",
+  "--backoff-max",
+  "0.2",
+  ...extra,
+];
 
-async function status(): Promise<{ pending: number; acknowledged: number; created: number; duplicate: number; rejected: number; rejected_items: Json[]; torn_lines: number; uncommitted: number }> {
+async function status(): Promise<{
+  pending: number;
+  acknowledged: number;
+  created: number;
+  duplicate: number;
+  rejected: number;
+  rejected_items: Json[];
+  torn_lines: number;
+  uncommitted: number;
+}> {
   const r = await cli(["status", "--dir", q(), "--json"]);
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout);

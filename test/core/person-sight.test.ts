@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { seesPerson, type PersonLink } from "../../core/privacy/person-sight";
+import type { Viewer } from "../../core/privacy/visibility";
 
-const staff = { admin: false, user_id: "u-staff", positions: [{ level: 1001, role: "Operations.Safety" }] };
+const staff: Viewer = { admin: false, user_id: "u-staff", positions: [{ level: 1001, role: "Operations.Safety" }] };
 const link = (over: Partial<PersonLink> = {}): PersonLink => ({ label: "1001.91.Operations.Safety", created_by: null, person_link_trusted: true, ...over });
 
 describe("who sees a person's sensitive attributes", () => {

@@ -2,15 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import {
-  BUILTIN_DEFAULTS,
-  Profile,
-  ProfileDocument,
-  loadProfile,
-  mergeProfileDocuments,
-  profileToYaml,
-  type LoadProfileResult,
-} from "../../core/profiles";
+import { BUILTIN_DEFAULTS, Profile, ProfileDocument, loadProfile, mergeProfileDocuments, type LoadProfileResult } from "../../core/profiles";
 import type { FieldProblem } from "../../core/errors";
 import { SHIPPED_PROFILES } from "../../profiles/bundle.generated";
 
@@ -60,14 +52,10 @@ describe("shipped profiles", () => {
     expect(r.profile.flow_rules.some((rule) => rule.continue) || name === "base").toBe(true);
     // The resolved profile is valid on its own (what is stored and served as JSON).
     expect(Profile.safeParse(r.profile).success).toBe(true);
-    const again = loadProfile(profileToYaml(r.profile), shipped);
-    expect(again.ok && again.profile).toEqual(r.profile);
   });
 
   it("the bundle is in sync with profiles/*.yaml (run `npm run profiles:bundle` after editing)", () => {
-    const onDisk = Object.fromEntries(
-      shippedFiles.map((f) => [f.replace(/\.yaml$/, ""), readFileSync(join(PROFILE_DIR, f), "utf8")]),
-    );
+    const onDisk = Object.fromEntries(shippedFiles.map((f) => [f.replace(/\.yaml$/, ""), readFileSync(join(PROFILE_DIR, f), "utf8")]));
     expect(Object.keys(SHIPPED_PROFILES).sort()).toEqual(Object.keys(onDisk).sort());
     for (const [name, text] of Object.entries(onDisk)) expect(SHIPPED_PROFILES[name], name).toBe(text);
     const generated = readFileSync(join(PROFILE_DIR, "bundle.generated.ts"), "utf8");
@@ -79,9 +67,7 @@ describe("shipped profiles", () => {
     const leak = p.flow_rules.find((r) => r.id === "water-leak");
     expect(leak?.when).toEqual({ source: ["email", "api"], keywords: ["leak", "flood"], metadata: { incident_type: "water" } });
     expect(leak?.then.case).toEqual({ label: "1001.91.Operations.Maintenance", severity: "high" });
-    expect(leak?.then.tasks).toEqual([
-      { type: "maintenance", subtype: "leak", title: "Fix leak at {{location.site}}", owner_role: "Operations.Maintenance" },
-    ]);
+    expect(leak?.then.tasks).toEqual([{ type: "maintenance", subtype: "leak", title: "Fix leak at {{location.site}}", owner_role: "Operations.Maintenance" }]);
     expect(p.pattern_rules.find((r) => r.id === "leak-audit")).toMatchObject({
       match: { entity: "task", subtype: "leak" },
       group_by: "location.site",
@@ -224,7 +210,13 @@ describe("broken profiles name the path and the line", () => {
       message: /ISO 8601/,
     },
     { what: "zero duration", yaml: "name: x\nescalation:\n  step: PT0S\n", path: "escalation.step", line: 3, message: /too short.*PT1S/ },
-    { what: "sub-second step", yaml: "name: x\nescalation:\n  repeat_at_top: PT0.001S\n", path: "escalation.repeat_at_top", line: 3, message: /too short.*PT1S/ },
+    {
+      what: "sub-second step",
+      yaml: "name: x\nescalation:\n  repeat_at_top: PT0.001S\n",
+      path: "escalation.repeat_at_top",
+      line: 3,
+      message: /too short.*PT1S/,
+    },
     {
       what: "reactivity beyond ten years",
       yaml: "name: x\nreactivity:\n  low: P300000D\n",
@@ -539,7 +531,10 @@ describe("a hostile document is refused cheaply, with a small answer", () => {
   it("refuses an alias bomb", () => {
     // Nine levels of ten aliases each would expand to 10^9 strings.
     let yaml = "name: x\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
-    for (let i = 1; i <= 9; i++) yaml += `l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(", ")}]\n`;
+    for (let i = 1; i <= 9; i++)
+      yaml += `l${i}: &l${i} [${Array(10)
+        .fill(`*l${i - 1}`)
+        .join(", ")}]\n`;
     const errors = mustFail(yaml);
     expect(errors).toHaveLength(1);
     expect(errors[0]?.message).toMatch(/YAML error: Excessive alias count/);
@@ -559,10 +554,13 @@ describe("a hostile document is refused cheaply, with a small answer", () => {
   });
 
   it("bounds keyword lists and the regexes of all flow rules", () => {
-    const keywords = mustFail(`name: x\nflow_rules:\n  - id: a\n    when: { keywords: [${Array.from({ length: 101 }, (_, i) => `w${i}`).join(", ")}] }\n    then: {}\n`);
+    const keywords = mustFail(
+      `name: x\nflow_rules:\n  - id: a\n    when: { keywords: [${Array.from({ length: 101 }, (_, i) => `w${i}`).join(", ")}] }\n    then: {}\n`,
+    );
     expect(keywords.map((e) => e.path)).toContain("flow_rules.0.when.keywords");
     let rules = "name: x\nflow_rules:\n";
-    for (let i = 0; i < 3; i++) rules += `  - id: r${i}\n    when: { regex: [${Array.from({ length: 12 }, (_, j) => `'x${i}y${j}'`).join(", ")}] }\n    then: {}\n`;
+    for (let i = 0; i < 3; i++)
+      rules += `  - id: r${i}\n    when: { regex: [${Array.from({ length: 12 }, (_, j) => `'x${i}y${j}'`).join(", ")}] }\n    then: {}\n`;
     const regexes = mustFail(rules);
     expect(regexes.map((e) => [e.path, e.message])).toEqual([["flow_rules.2.when.regex", "flow rules may hold at most 32 regular expressions in all"]]);
   });

@@ -71,7 +71,8 @@ describe("sealing and opening", () => {
 describe("secret names and values", () => {
   it("names are capitals, digits and underscores, bounded", () => {
     for (const ok of ["WEBHOOK_SECRET", "A", "HOOK_2", "A".repeat(64)]) expect(SecretName.safeParse(ok).success, ok).toBe(true);
-    for (const bad of ["", "webhook", "_HOOK", "2HOOK", "HOOK-SECRET", "HOOK SECRET", "A".repeat(65)]) expect(SecretName.safeParse(bad).success, bad).toBe(false);
+    for (const bad of ["", "webhook", "_HOOK", "2HOOK", "HOOK-SECRET", "HOOK SECRET", "A".repeat(65)])
+      expect(SecretName.safeParse(bad).success, bad).toBe(false);
   });
 
   it("values are 16 to 4096 bytes of UTF-8, and nothing but the value is accepted", () => {

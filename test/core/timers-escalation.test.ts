@@ -1,23 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { Calendar } from "../../core/scheduling/calendar";
+import { BROADCAST_LEVELS, LEVELS, escalateLabel } from "../../core/labels";
 import { planEscalation, reactivityDeadline, type EscalatableItem } from "../../core/scheduling/escalation";
-import {
-  compareTimers,
-  dropTimersFor,
-  earliest,
-  makeTimer,
-  takeDue,
-  timerId,
-  upsertTimer,
-  type Timer,
-} from "../../core/scheduling/timers";
+import { dropTimersFor, makeTimer, timerId, upsertTimer, type Timer } from "../../core/scheduling/timers";
 
 const profile = { escalation: { step: "PT30M", repeat_at_top: "PT1H" } };
 
 /** What the Durable Object does with a plan: applies it to the stored item. */
 function apply(item: EscalatableItem, plan: ReturnType<typeof planEscalation>): EscalatableItem {
-  if (plan.kind === "escalate")
-    return { ...item, label: plan.nextLabel, escalation_level: plan.nextLevel, reactivity_deadline: plan.nextDeadline };
+  if (plan.kind === "escalate") return { ...item, label: plan.nextLabel, escalation_level: plan.nextLevel, reactivity_deadline: plan.nextDeadline };
   if (plan.kind === "notify_top") return { ...item, reactivity_deadline: plan.nextDeadline };
   return item;
 }
@@ -48,42 +39,8 @@ describe("timers", () => {
     table = upsertTimer(table, makeTimer("escalation", "task", "tsk_1", 3_000, 1));
     expect(table).toHaveLength(2);
   });
-  it("orders by due_at, then timer_id, and takes only what is due", () => {
-    const a = makeTimer("escalation", "task", "tsk_b", 100, 0);
-    const b = makeTimer("escalation", "task", "tsk_a", 100, 0);
-    const c = makeTimer("webhook_retry", "webhook", "dlv_1", 50, 3);
-    const d = makeTimer("stale", "task", "tsk_c", 500, 1);
-    const table = [a, b, c, d];
-    expect(earliest(table)).toBe(c);
-    expect(earliest([])).toBeNull();
-    expect(takeDue(table, 100).map((t) => t.timer_id)).toEqual([c.timer_id, b.timer_id, a.timer_id]);
-    expect(takeDue(table, new Date(99))).toEqual([c]);
-    expect(takeDue(table, 1_000, 2)).toEqual([c, b]);
-    expect(takeDue(table, 10)).toEqual([]);
-    expect([...table].sort(compareTimers)).toEqual([c, b, a, d]);
-  });
-  it("fires thousands of timers in deadline order, each once", () => {
-    const table: Timer[] = [];
-    for (let i = 0; i < 10_000; i++) table.push(makeTimer("escalation", "task", `tsk_${i}`, (i * 7919) % 10_007, 0));
-    let rest = table;
-    const fired: Timer[] = [];
-    // Each alarm takes a bounded batch, then re-arms for the earliest remaining timer.
-    for (let next = earliest(rest); next !== null; next = earliest(rest)) {
-      const batch = takeDue(rest, next.due_at + 2_000, 500);
-      fired.push(...batch);
-      const ids = new Set(batch.map((t) => t.timer_id));
-      rest = rest.filter((t) => !ids.has(t.timer_id));
-    }
-    expect(fired).toHaveLength(10_000);
-    expect(new Set(fired.map((t) => t.timer_id)).size).toBe(10_000);
-    for (let i = 1; i < fired.length; i++) expect(compareTimers(fired[i - 1]!, fired[i]!)).toBeLessThan(0);
-  });
   it("drops an entity's timers when it reacts", () => {
-    const table = [
-      makeTimer("escalation", "task", "tsk_1", 1, 0),
-      makeTimer("stale", "task", "tsk_1", 2, 0),
-      makeTimer("escalation", "task", "tsk_2", 3, 0),
-    ];
+    const table = [makeTimer("escalation", "task", "tsk_1", 1, 0), makeTimer("stale", "task", "tsk_1", 2, 0), makeTimer("escalation", "task", "tsk_2", 3, 0)];
     expect(dropTimersFor(table, "tsk_1").map((t) => t.entity_id)).toEqual(["tsk_2"]);
     expect(dropTimersFor(table, "tsk_1", ["escalation"]).map((t) => t.kind)).toEqual(["stale", "escalation"]);
   });
@@ -249,5 +206,20 @@ describe("a profile's top_level stops the climb", () => {
   it("at the top level it re-notifies instead of climbing further", () => {
     expect(planEscalation(at("11.14.Circle", 2), now, profile, 2)).toEqual({ kind: "notify_top", nextDeadline: "2026-11-25T11:00:00.000Z" });
     expect(planEscalation(at("10.15.Circle", 2), now, profile, 2)).toMatchObject({ kind: "notify_top" });
+  });
+});
+
+describe("one ladder", () => {
+  it("planEscalation climbs exactly as escalateLabel does, for every BASE and every top_level", () => {
+    const due = "2026-11-25T10:00:00.000Z";
+    for (const top of LEVELS) {
+      for (const base of [...LEVELS, ...BROADCAST_LEVELS]) {
+        const label = `${base}.14.Operations`;
+        const item = { label, escalation_level: 0, status: "pending", reacted_at: null, reactivity_deadline: due };
+        const plan = planEscalation(item, new Date(due), { escalation: { step: "PT30M", repeat_at_top: "PT1H", top_level: top } }, 0);
+        expect(plan.kind === "escalate" ? plan.nextLabel : null, `${label} under top_level ${top}`).toBe(escalateLabel(label, top));
+        expect(plan.kind).toBe(escalateLabel(label, top) === null ? "notify_top" : "escalate");
+      }
+    }
   });
 });

@@ -79,7 +79,12 @@ function requestFor(op: Operation, ids: Record<string, string>): { path: string;
   const samples: Record<string, unknown> = {
     "POST /v1/orgs": { slug: `planted-${crypto.randomUUID().slice(0, 8)}`, name: "Planted" },
     "POST /v1/auth/login": { org: ids.org, email: "staff@b.example", password: "b-staff-password-1" },
-    "POST /v1/orgs/{org}/users": { email: `mole-${crypto.randomUUID().slice(0, 6)}@example.com`, display_name: "Mole", password: "mole-password-1", admin: true },
+    "POST /v1/orgs/{org}/users": {
+      email: `mole-${crypto.randomUUID().slice(0, 6)}@example.com`,
+      display_name: "Mole",
+      password: "mole-password-1",
+      admin: true,
+    },
     "PATCH /v1/orgs/{org}/users/{user_id}": { display_name: "pwned", admin: true },
     "POST /v1/orgs/{org}/tokens": { name: "backdoor", admin: true },
     "POST /v1/orgs/{org}/cases": { title: "planted case", label: "1001.91.Operations.Safety" },
@@ -136,10 +141,16 @@ describe("access matrix over every operation of the OpenAPI document", () => {
     const staff = await addUser(b, "staff@b.example", "b-staff-password-1", [{ level: 1001, role: "Operations.Safety" }]);
     bStaffUserId = staff.user_id;
     bStaffSession = await login(b.slug, "staff@b.example", "b-staff-password-1");
-    const apiToken = await api("POST", `/v1/orgs/${b.slug}/tokens`, { token: b.token, body: { name: "b-integration", positions: [{ level: 1001, role: "Operations.Safety" }] } });
+    const apiToken = await api("POST", `/v1/orgs/${b.slug}/tokens`, {
+      token: b.token,
+      body: { name: "b-integration", positions: [{ level: 1001, role: "Operations.Safety" }] },
+    });
     expect(apiToken.status).toBe(201);
     bStaffToken = apiToken.body.token;
-    const person = await api("POST", `/v1/orgs/${b.slug}/persons`, { token: b.token, body: { display_name: "B-Person-Zelda", attributes: { diagnosis: "b-secret-diagnosis" } } });
+    const person = await api("POST", `/v1/orgs/${b.slug}/persons`, {
+      token: b.token,
+      body: { display_name: "B-Person-Zelda", attributes: { diagnosis: "b-secret-diagnosis" } },
+    });
     expect(person.status).toBe(201);
     const bCase = await newCase(b.slug, b.token, {
       title: "B-secret-case-title",
@@ -256,7 +267,10 @@ describe("access matrix over every operation of the OpenAPI document", () => {
     const list = scoped();
     expect(list.length).toBeGreaterThanOrEqual(20);
     for (const op of list) {
-      for (const [who, token] of [["A admin", a.token], ["A staff session", aStaffSession]] as const) {
+      for (const [who, token] of [
+        ["A admin", a.token],
+        ["A staff session", aStaffSession],
+      ] as const) {
         const r = await send(op, bIds, token);
         expectProblem(r, 404, "not-found");
         expectNoLeakOfB(r, `${key(op)} as ${who}`);
@@ -312,7 +326,9 @@ describe("access matrix over every operation of the OpenAPI document", () => {
       .all<{ token_id: string; expires_at: string }>();
     expect(results).toHaveLength(1);
     expect(Date.parse(results[0]!.expires_at)).toBeGreaterThan(Date.now());
-    await env.DB.prepare("UPDATE tokens SET expires_at = ? WHERE token_id = ?").bind(new Date(Date.now() - 1_000).toISOString(), results[0]!.token_id).run();
+    await env.DB.prepare("UPDATE tokens SET expires_at = ? WHERE token_id = ?")
+      .bind(new Date(Date.now() - 1_000).toISOString(), results[0]!.token_id)
+      .run();
     const before = await snapshotB();
     for (const op of secured()) {
       const r = await send(op, bIds, session);
@@ -335,7 +351,10 @@ describe("access matrix over every operation of the OpenAPI document", () => {
     expect(adminOps.length).toBeGreaterThanOrEqual(ADMIN_OPS.length);
     const before = await snapshotB();
     for (const op of adminOps) {
-      for (const [who, token] of [["staff session", bStaffSession], ["staff API token", bStaffToken]] as const) {
+      for (const [who, token] of [
+        ["staff session", bStaffSession],
+        ["staff API token", bStaffToken],
+      ] as const) {
         const r = await send(op, bIds, token);
         expectProblem(r, 403, "forbidden");
         expect(JSON.stringify(r.body), `${key(op)} as ${who}`).not.toContain("B-secret");

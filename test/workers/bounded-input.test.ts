@@ -6,7 +6,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OrgObject } from "../../durable-objects/org-object";
-import { api, createOrg, errorPaths, expectProblem, newCase, orgStub } from "./helpers";
+import { api, createOrg, errorPaths, expectProblem, newCase, orgStub, type Reply } from "./helpers";
 
 type Org = Awaited<ReturnType<typeof createOrg>>;
 
@@ -107,7 +107,7 @@ describe("a batch item that fails unexpectedly", () => {
     const lines: string[] = [];
     const consoleError = console.error;
     console.error = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
-    let r;
+    let r: Reply;
     try {
       r = await api("POST", `/v1/orgs/${o.slug}/signals/batch`, { token: o.token, body: { signals } });
     } finally {
@@ -123,7 +123,9 @@ describe("a batch item that fails unexpectedly", () => {
 
     // Nothing of the failed item was kept: no case, no signal, and its key still works.
     expect(await casesTitled("Crate dropped twice")).toBe(0);
-    const key = await env.DB.prepare("SELECT count(*) AS n FROM signals WHERE org_id = ? AND idempotency_key = 'fail-1'").bind(o.org.org_id).first<{ n: number }>();
+    const key = await env.DB.prepare("SELECT count(*) AS n FROM signals WHERE org_id = ? AND idempotency_key = 'fail-1'")
+      .bind(o.org.org_id)
+      .first<{ n: number }>();
     expect(key!.n).toBe(0);
     const again = await api("POST", `/v1/orgs/${o.slug}/signals/batch`, { token: o.token, body: { signals } });
     expect(again.body.results.map((x: { status: string }) => x.status)).toEqual(["duplicate", "created", "duplicate"]);

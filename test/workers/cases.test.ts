@@ -20,6 +20,9 @@ describe("POST /v1/orgs/{org}/cases", () => {
   });
 
   it("creates a case: 201 Case, version 1, open, ETag and request id headers", async () => {
+    const person = await api("POST", `/v1/orgs/${o.slug}/persons`, { token: o.token, body: { display_name: "Pat Doe" } });
+    expect(person.status, JSON.stringify(person.body)).toBe(201);
+    const personId = person.body.person_id as string;
     const r = await api("POST", `/v1/orgs/${o.slug}/cases`, {
       token: o.token,
       body: {
@@ -30,7 +33,7 @@ describe("POST /v1/orgs/{org}/cases", () => {
         location: { site: "Store 12", area: "Back" },
         tags: ["cold-chain"],
         metadata: { asset: "freezer-3" },
-        person_id: "p-1",
+        person_id: personId,
         origin_role: "Operations",
       },
     });
@@ -46,7 +49,7 @@ describe("POST /v1/orgs/{org}/cases", () => {
       location: { site: "Store 12", area: "Back" },
       tags: ["cold-chain"],
       metadata: { asset: "freezer-3" },
-      person_id: "p-1",
+      person_id: personId,
       origin_role: "Operations",
       escalation_level: 0,
       reacted_at: null,
@@ -55,6 +58,18 @@ describe("POST /v1/orgs/{org}/cases", () => {
     expect(r.body.updated_at).toBe(r.body.created_at);
     expect(r.headers.get("etag")).toBe('"1"');
     expect(r.headers.get("x-request-id")).toBeTruthy();
+  });
+
+  it("refuses a person that is not one of the organization's: 422 naming person_id, nothing created", async () => {
+    const before = await api("GET", `/v1/orgs/${o.slug}/cases?limit=200`, { token: o.token });
+    const r = await api("POST", `/v1/orgs/${o.slug}/cases`, {
+      token: o.token,
+      body: { title: "Fall", label: "1001.91.Operations.Maintenance", person_id: "no-such-person" },
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.errors).toEqual([{ path: "person_id", message: "no person with this id in the organization" }]);
+    const after = await api("GET", `/v1/orgs/${o.slug}/cases?limit=200`, { token: o.token });
+    expect(after.body.items.length).toBe(before.body.items.length);
   });
 
   it.each([
@@ -229,7 +244,9 @@ describe("GET /v1/orgs/{org}/cases", () => {
 describe("list limits", () => {
   it("limit defaults to 50: 51 cases come back as 50, then 1", async () => {
     const o = await createOrg();
-    const replies = await Promise.all(Array.from({ length: 51 }, (_, i) => api("POST", `/v1/orgs/${o.slug}/cases`, { token: o.token, body: { title: `bulk ${i}` } })));
+    const replies = await Promise.all(
+      Array.from({ length: 51 }, (_, i) => api("POST", `/v1/orgs/${o.slug}/cases`, { token: o.token, body: { title: `bulk ${i}` } })),
+    );
     expect(replies.every((r) => r.status === 201)).toBe(true);
     const first = await api("GET", `/v1/orgs/${o.slug}/cases`, { token: o.token });
     expect(first.body.items).toHaveLength(50);
@@ -330,7 +347,7 @@ describe("PATCH /v1/orgs/{org}/cases/{case_id}", () => {
     expect(read.headers.get("etag")).toBe('"2"');
   });
 
-  it("accepts If-Match in ETag form (\"2\", W/\"2\") and no If-Match at all", async () => {
+  it('accepts If-Match in ETag form ("2", W/"2") and no If-Match at all', async () => {
     const c = await newCase(o.slug, o.token);
     expect((await patch(c.case_id, { title: "v2" }, '"1"')).body.version).toBe(2);
     expect((await patch(c.case_id, { title: "v3" }, 'W/"2"')).body.version).toBe(3);

@@ -82,7 +82,9 @@ describe("concurrency", () => {
     const o = await createOrg();
     const c = await newCase(o.slug, o.token);
     const replies = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => api("PATCH", `/v1/orgs/${o.slug}/cases/${c.case_id}`, { token: o.token, body: { title: `writer ${i}` }, headers: { "if-match": "1" } })),
+      Array.from({ length: 20 }, (_, i) =>
+        api("PATCH", `/v1/orgs/${o.slug}/cases/${c.case_id}`, { token: o.token, body: { title: `writer ${i}` }, headers: { "if-match": "1" } }),
+      ),
     );
     const ok = replies.filter((r) => r.status === 200);
     expect(ok).toHaveLength(1);
@@ -94,7 +96,9 @@ describe("concurrency", () => {
 
   it("10 concurrent creations of one slug: exactly one 201, the rest 409", async () => {
     const slug = uniqueSlug("race");
-    const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => api("POST", "/v1/orgs", { token: ADMIN, body: { slug, name: `Racer ${i}`, profile: "retail_ops" } })));
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => api("POST", "/v1/orgs", { token: ADMIN, body: { slug, name: `Racer ${i}`, profile: "retail_ops" } })),
+    );
     const ok = replies.filter((r) => r.status === 201);
     expect(ok).toHaveLength(1);
     for (const r of replies.filter((x) => x.status !== 201)) expectProblem(r, 409);
@@ -107,7 +111,9 @@ describe("concurrency", () => {
   it("20 concurrent task creations on one case: all 201, distinct, all listed", async () => {
     const o = await createOrg();
     const c = await newCase(o.slug, o.token);
-    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => api("POST", `/v1/orgs/${o.slug}/cases/${c.case_id}/tasks`, { token: o.token, body: { title: `t${i}` } })));
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => api("POST", `/v1/orgs/${o.slug}/cases/${c.case_id}/tasks`, { token: o.token, body: { title: `t${i}` } })),
+    );
     expect(replies.every((r) => r.status === 201)).toBe(true);
     const ids = new Set(replies.map((r) => r.body.task_id));
     expect(ids.size).toBe(20);
@@ -125,7 +131,9 @@ describe("outbox to D1", () => {
     });
 
     const replies = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => api("POST", `/v1/orgs/${o.slug}/cases`, { token: o.token, body: { title: `slow ${i}`, label: "1001.91.Operations", severity: "high" } })),
+      Array.from({ length: 20 }, (_, i) =>
+        api("POST", `/v1/orgs/${o.slug}/cases`, { token: o.token, body: { title: `slow ${i}`, label: "1001.91.Operations", severity: "high" } }),
+      ),
     );
     expect(replies.map((r) => r.status)).toEqual(Array(20).fill(201));
     const created = replies.map((r) => r.body as { case_id: string; version: number; title: string });
@@ -150,7 +158,11 @@ describe("outbox to D1", () => {
 
     // One case moves on to version 2.
     const target = created[7]!;
-    const patched = await api("PATCH", `/v1/orgs/${o.slug}/cases/${target.case_id}`, { token: o.token, body: { title: "patched" }, headers: { "if-match": "1" } });
+    const patched = await api("PATCH", `/v1/orgs/${o.slug}/cases/${target.case_id}`, {
+      token: o.token,
+      body: { title: "patched" },
+      headers: { "if-match": "1" },
+    });
     expect(patched.status).toBe(200);
     const v1Rows = rows;
     rows = await d1Cases(o.org.org_id);
@@ -193,10 +205,21 @@ describe("outbox to D1", () => {
     const c = await newCase(o.slug, o.token, { tags: ["x"], metadata: { n: 1 }, location: { site: "S", area: "A" } });
     const t = await newTask(o.slug, o.token, c.case_id);
     const moved = await transition(o.slug, o.token, t.task_id, { to: "in_progress" });
-    const caseRow = await db().select().from(schema.cases).where(and(eq(schema.cases.org_id, o.org.org_id), eq(schema.cases.case_id, c.case_id))).get();
+    const caseRow = await db()
+      .select()
+      .from(schema.cases)
+      .where(and(eq(schema.cases.org_id, o.org.org_id), eq(schema.cases.case_id, c.case_id)))
+      .get();
     expect(caseRow).toMatchObject({ version: 2, status: "in_progress", tags: ["x"], metadata: { n: 1 }, site: "S", area: "A" });
     const taskRow = await db().select().from(schema.tasks).where(eq(schema.tasks.task_id, t.task_id)).get();
-    expect(taskRow).toMatchObject({ version: moved.body.version, status: "in_progress", reacted_at: moved.body.reacted_at, site: "S", case_id: c.case_id, org_id: o.org.org_id });
+    expect(taskRow).toMatchObject({
+      version: moved.body.version,
+      status: "in_progress",
+      reacted_at: moved.body.reacted_at,
+      site: "S",
+      case_id: c.case_id,
+      org_id: o.org.org_id,
+    });
   });
 });
 
@@ -283,7 +306,10 @@ describe("audit log", () => {
     const pages = await allPages(`/v1/orgs/${o.slug}/audit`, o.token, 2);
     expect(pages.length).toBe(Math.ceil(unpaged.length / 2));
     expect(pages.flat().map((e: { event_id: string }) => e.event_id)).toEqual(unpaged);
-    expect(await api("GET", `/v1/orgs/${o.slug}/audit?entity_id=${crypto.randomUUID()}`, { token: o.token })).toMatchObject({ status: 200, body: { items: [], next_cursor: null } });
+    expect(await api("GET", `/v1/orgs/${o.slug}/audit?entity_id=${crypto.randomUUID()}`, { token: o.token })).toMatchObject({
+      status: 200,
+      body: { items: [], next_cursor: null },
+    });
   });
 
   it("answers 422 for invalid query parameters", async () => {

@@ -153,7 +153,11 @@ describe("errors", () => {
   it("uses the problem type slug that matches each status", async () => {
     const c = await newCase(o.slug, o.token);
     await api("PATCH", `/v1/orgs/${o.slug}/cases/${c.case_id}`, { token: o.token, body: { title: "v2" } });
-    expectProblem(await api("PATCH", `/v1/orgs/${o.slug}/cases/${c.case_id}`, { token: o.token, body: { title: "v3" }, headers: { "if-match": "1" } }), 409, "version-conflict");
+    expectProblem(
+      await api("PATCH", `/v1/orgs/${o.slug}/cases/${c.case_id}`, { token: o.token, body: { title: "v3" }, headers: { "if-match": "1" } }),
+      409,
+      "version-conflict",
+    );
     expectProblem(await api("POST", "/v1/orgs", { body: { slug: o.slug, name: "dup" } }), 409, "duplicate");
     expectProblem(await api("POST", `/v1/orgs/${o.slug}/cases`, { token: o.token, body: { title: "x", label: "9.91.Operations" } }), 422, "invalid-label");
     expectProblem(await api("POST", `/v1/orgs/${o.slug}/tasks/${taskId}/transition`, { token: o.token, body: { to: "completed" } }), 422, "invalid-transition");
@@ -262,7 +266,10 @@ describe("tenancy", () => {
   });
 
   it("a session token from logging into org A is also confined to A", async () => {
-    const u = await api("POST", `/v1/orgs/${a.slug}/users`, { token: a.token, body: { email: "s@example.com", display_name: "S", password: "long-enough-pw", admin: true } });
+    const u = await api("POST", `/v1/orgs/${a.slug}/users`, {
+      token: a.token,
+      body: { email: "s@example.com", display_name: "S", password: "long-enough-pw", admin: true },
+    });
     expect(u.status).toBe(201);
     const login = await api("POST", "/v1/auth/login", { token: null, body: { org: a.slug, email: "s@example.com", password: "long-enough-pw" } });
     expect(login.status).toBe(200);

@@ -50,11 +50,13 @@ function quietCase(slug: string, token: string, body: Record<string, unknown> = 
 
 /** All timers; work in progress keeps a stale-reminder timer, which is not part of the escalation clock. */
 function timersOf(stub: Stub, entityId?: string): Promise<TimerRow[]> {
-  return runInDurableObject(stub, (_i, state) =>
-    (entityId === undefined
-      ? state.storage.sql.exec("SELECT * FROM timers ORDER BY due_at, timer_id")
-      : state.storage.sql.exec("SELECT * FROM timers WHERE entity_id = ? ORDER BY due_at, timer_id", entityId)
-    ).toArray() as unknown as TimerRow[],
+  return runInDurableObject(
+    stub,
+    (_i, state) =>
+      (entityId === undefined
+        ? state.storage.sql.exec("SELECT * FROM timers ORDER BY due_at, timer_id")
+        : state.storage.sql.exec("SELECT * FROM timers WHERE entity_id = ? ORDER BY due_at, timer_id", entityId)
+      ).toArray() as unknown as TimerRow[],
   );
 }
 
@@ -85,7 +87,10 @@ function makeDue(stub: Stub, entityIds: string[]): Promise<Record<string, number
     if (delta > 0) {
       state.storage.transactionSync(() => {
         sql.exec(`UPDATE timers SET due_at = due_at - ? WHERE entity_id IN (${marks})`, delta, ...entityIds);
-        for (const [table, key] of [["tasks", "task_id"], ["cases", "case_id"]] as const) {
+        for (const [table, key] of [
+          ["tasks", "task_id"],
+          ["cases", "case_id"],
+        ] as const) {
           for (const row of sql.exec<{ id: string; data: string }>(`SELECT ${key} AS id, data FROM ${table} WHERE ${key} IN (${marks})`, ...entityIds)) {
             const record = JSON.parse(row.data);
             if (!record.reactivity_deadline) continue;
@@ -410,7 +415,12 @@ describe("timers", () => {
 
     const due = (await makeDue(fresh, [task.task_id]))[task.task_id]!;
     await fire(fresh);
-    expect(await getTask(slug, token, task.task_id)).toMatchObject({ escalation_level: 1, label: LADDER[1], version: 2, reactivity_deadline: iso(due + STEP_MS) });
+    expect(await getTask(slug, token, task.task_id)).toMatchObject({
+      escalation_level: 1,
+      label: LADDER[1],
+      version: 2,
+      reactivity_deadline: iso(due + STEP_MS),
+    });
 
     // The alarm itself lost across a restart: the new instance re-arms from its stored schedule.
     await runInDurableObject(fresh, (_i, state) => state.storage.deleteAlarm());

@@ -54,7 +54,6 @@ export async function createOrg(opts: { slug?: string; profile?: string; profile
 
 // --- added for the endpoint suites -------------------------------------------------
 
-
 /** Asserts an RFC 9457 problem answer with the given status, and returns its body. */
 export function expectProblem(r: Reply, status: number, slug?: string) {
   expect(r.status, JSON.stringify(r.body)).toBe(status);
@@ -68,7 +67,14 @@ export function expectProblem(r: Reply, status: number, slug?: string) {
   expect(b.status).toBe(status);
   expect(typeof b.detail).toBe("string");
   expect((b.detail as string).length).toBeGreaterThan(0);
-  return b as { type: string; title: string; status: number; detail: string; errors?: { path: string; message: string; line?: number; column?: number }[]; request_id?: string };
+  return b as {
+    type: string;
+    title: string;
+    status: number;
+    detail: string;
+    errors?: { path: string; message: string; line?: number; column?: number }[];
+    request_id?: string;
+  };
 }
 
 /** The paths of a problem's field errors. */
@@ -86,7 +92,10 @@ export async function rawFetch(path: string, init: RequestInit): Promise<Reply<a
 }
 
 export async function newCase(slug: string, token: string, body: Record<string, unknown> = {}) {
-  const r = await api("POST", `/v1/orgs/${slug}/cases`, { token, body: { title: "A case", label: "1001.91.Operations.Maintenance", severity: "high", ...body } });
+  const r = await api("POST", `/v1/orgs/${slug}/cases`, {
+    token,
+    body: { title: "A case", label: "1001.91.Operations.Maintenance", severity: "high", ...body },
+  });
   if (r.status !== 201) throw new Error(`newCase failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
@@ -120,7 +129,15 @@ export async function allPages(path: string, token: string, limit: number) {
 /** Every audit event of an organization (or of one entity), newest first. */
 export async function auditOf(slug: string, token: string, entityId?: string) {
   const path = `/v1/orgs/${slug}/audit${entityId ? `?entity_id=${entityId}` : ""}`;
-  return (await allPages(path, token, 200)).flat() as { event_id: string; at: string; actor: string; action: string; entity_type: string; entity_id: string; changes: Record<string, unknown> }[];
+  return (await allPages(path, token, 200)).flat() as {
+    event_id: string;
+    at: string;
+    actor: string;
+    action: string;
+    entity_type: string;
+    entity_id: string;
+    changes: Record<string, unknown>;
+  }[];
 }
 
 /** The organization's Durable Object. */

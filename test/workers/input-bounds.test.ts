@@ -35,7 +35,11 @@ describe("durations are bounded wherever they enter", () => {
   });
 
   it("ten years is accepted, also counted in business time", async () => {
-    const { slug, token, org: created } = await createOrg({
+    const {
+      slug,
+      token,
+      org: created,
+    } = await createOrg({
       profile_yaml:
         "name: office\nextends: base\nreactivity_mode: { low: business }\n" +
         "calendar:\n  time_zone: Europe/Berlin\n  working_hours: { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] }\n",

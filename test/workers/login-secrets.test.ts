@@ -4,8 +4,7 @@
  * - Brute force: five wrong passwords for one org+email within a minute, and
  *   the sixth attempt (even with the right password) is 429 with Retry-After;
  *   once the window has passed the right password works. The window is not
- *   slept through: the failures live in the org object's SQLite table
- *   `login_failures(email, at)`, whose times are moved back by 61 s.
+ *   slept through: the org object's clock is moved forward.
  * - Wrong password and unknown user answer the same 401.
  * - No password, password hash or token appears in any response, log line or
  *   audit event; deactivating a user ends its sessions at once.
@@ -13,6 +12,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { OrgObject } from "../../durable-objects/org-object";
 import { ADMIN, api, auditOf, createOrg, expectProblem, newCase, newTask, orgStub, transition, uniqueSlug, type Reply } from "./helpers";
 
 type Org = Awaited<ReturnType<typeof createOrg>>;
@@ -28,16 +28,17 @@ async function addUser(o: Org, email: string, password: string, positions = [{ l
   return r.body as { user_id: string };
 }
 
-/** Moves every recorded failure of the organization back by `ms`, as if that much time had passed. */
+/** Lets `ms` pass on the organization object's clock. */
 function ageFailures(o: Org, ms: number) {
-  return runInDurableObject(orgStub(o.org.org_id), (_i, state) => {
-    state.storage.sql.exec("UPDATE login_failures SET at = at - ?", ms);
+  return runInDurableObject(orgStub(o.org.org_id), (instance: OrgObject) => {
+    instance.clockOffsetMs += ms;
   });
 }
 
 function failuresOf(o: Org, email: string): Promise<number> {
-  return runInDurableObject(orgStub(o.org.org_id), (_i, state) =>
-    state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM login_failures WHERE email = ?", email).one().n,
+  return runInDurableObject(
+    orgStub(o.org.org_id),
+    (_i, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM login_failures WHERE email = ?", email).one().n,
   );
 }
 
@@ -192,22 +193,43 @@ describe("secrets never leave", () => {
     });
     expect(bob.status).toBe(201);
 
-    const bossLogin = await call("boss login", "POST", "/v1/auth/login", { token: null, body: { org: slug, email: "boss@secrets.example", password: passwords.admin } });
+    const bossLogin = await call("boss login", "POST", "/v1/auth/login", {
+      token: null,
+      body: { org: slug, email: "boss@secrets.example", password: passwords.admin },
+    });
     expect(bossLogin.status).toBe(200);
     replies[replies.length - 1]!.issues = bossLogin.body.token;
     tokens.push(bossLogin.body.token);
 
-    expectProblem(await call("alice wrong", "POST", "/v1/auth/login", { token: null, body: { org: slug, email: "alice@secrets.example", password: passwords.wrong } }), 401);
-    expectProblem(await call("ghost", "POST", "/v1/auth/login", { token: null, body: { org: slug, email: "ghost@secrets.example", password: passwords.wrong } }), 401);
-    expectProblem(await call("extra field", "POST", "/v1/auth/login", { token: null, body: { org: slug, email: "alice@secrets.example", password: passwords.wrong, extra: passwords.alice } }), 422);
+    expectProblem(
+      await call("alice wrong", "POST", "/v1/auth/login", { token: null, body: { org: slug, email: "alice@secrets.example", password: passwords.wrong } }),
+      401,
+    );
+    expectProblem(
+      await call("ghost", "POST", "/v1/auth/login", { token: null, body: { org: slug, email: "ghost@secrets.example", password: passwords.wrong } }),
+      401,
+    );
+    expectProblem(
+      await call("extra field", "POST", "/v1/auth/login", {
+        token: null,
+        body: { org: slug, email: "alice@secrets.example", password: passwords.wrong, extra: passwords.alice },
+      }),
+      422,
+    );
 
-    const aliceLogin = await call("alice login", "POST", "/v1/auth/login", { token: null, body: { org: slug, email: "alice@secrets.example", password: passwords.alice } });
+    const aliceLogin = await call("alice login", "POST", "/v1/auth/login", {
+      token: null,
+      body: { org: slug, email: "alice@secrets.example", password: passwords.alice },
+    });
     expect(aliceLogin.status).toBe(200);
     replies[replies.length - 1]!.issues = aliceLogin.body.token;
     const aliceSession = aliceLogin.body.token as string;
     tokens.push(aliceSession);
 
-    const apiToken = await call("api token", "POST", `/v1/orgs/${slug}/tokens`, { token: bossLogin.body.token, body: { name: "ci", positions: [{ level: 101, role: "Operations" }] } });
+    const apiToken = await call("api token", "POST", `/v1/orgs/${slug}/tokens`, {
+      token: bossLogin.body.token,
+      body: { name: "ci", positions: [{ level: 101, role: "Operations" }] },
+    });
     expect(apiToken.status).toBe(201);
     replies[replies.length - 1]!.issues = apiToken.body.token;
     tokens.push(apiToken.body.token);
@@ -224,14 +246,23 @@ describe("secrets never leave", () => {
     await call("users list", "GET", `/v1/orgs/${slug}/users?limit=200`, { token: orgToken });
     await call("read bob", "GET", `/v1/orgs/${slug}/users/${bob.body.user_id}`, { token: orgToken });
     await call("rotate alice's password", "PATCH", `/v1/orgs/${slug}/users/${alice.body.user_id}`, { token: orgToken, body: { password: passwords.aliceNew } });
-    const rotated = await call("alice login after rotation", "POST", "/v1/auth/login", { token: null, body: { org: slug, email: "alice@secrets.example", password: passwords.aliceNew } });
+    const rotated = await call("alice login after rotation", "POST", "/v1/auth/login", {
+      token: null,
+      body: { org: slug, email: "alice@secrets.example", password: passwords.aliceNew },
+    });
     expect(rotated.status).toBe(200);
     replies[replies.length - 1]!.issues = rotated.body.token;
     tokens.push(rotated.body.token);
     expect((await call("revoke api token", "DELETE", `/v1/orgs/${slug}/tokens/${apiToken.body.token_id}`, { token: orgToken })).status).toBe(204);
     expectProblem(await call("revoked api token", "GET", `/v1/orgs/${slug}/cases`, { token: apiToken.body.token }), 401);
     expect((await call("deactivate bob", "DELETE", `/v1/orgs/${slug}/users/${bob.body.user_id}`, { token: orgToken })).status).toBe(204);
-    expectProblem(await call("bob after deactivation", "POST", "/v1/auth/login", { token: null, body: { org: slug, email: "bob@secrets.example", password: passwords.bob } }), 401);
+    expectProblem(
+      await call("bob after deactivation", "POST", "/v1/auth/login", {
+        token: null,
+        body: { org: slug, email: "bob@secrets.example", password: passwords.bob },
+      }),
+      401,
+    );
     await call("profile", "GET", `/v1/orgs/${slug}/profile`, { token: orgToken });
     await call("org", "GET", `/v1/orgs/${slug}`, { token: aliceSession });
     const audit = await auditOf(slug, orgToken);
@@ -239,7 +270,9 @@ describe("secrets never leave", () => {
 
     // The stored secrets: password hashes (D1 copy) and token hashes.
     const orgId = created.body.org.org_id as string;
-    const { results } = await env.DB.prepare("SELECT password_hash FROM users WHERE org_id = ? AND password_hash IS NOT NULL").bind(orgId).all<{ password_hash: string }>();
+    const { results } = await env.DB.prepare("SELECT password_hash FROM users WHERE org_id = ? AND password_hash IS NOT NULL")
+      .bind(orgId)
+      .all<{ password_hash: string }>();
     expect(results.length).toBe(3);
     const passwordHashes = results.map((r) => r.password_hash);
     for (const h of passwordHashes) expect(h).toMatch(/^pbkdf2-sha256\$/);
@@ -258,7 +291,7 @@ describe("secrets never leave", () => {
     // Responses: bodies and headers. A token appears only in the one answer that issues it.
     expect(replies.length).toBeGreaterThan(20);
     for (const { what, reply, issues } of replies) {
-      const text = (typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body)) + "\n" + [...reply.headers.entries()].map(([k, v]) => `${k}: ${v}`).join("\n");
+      const text = `${typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body)}\n${[...reply.headers.entries()].map(([k, v]) => `${k}: ${v}`).join("\n")}`;
       scan(text, `response to "${what}"`, issues);
       if (issues) expect(text).toContain(issues);
     }
@@ -271,14 +304,14 @@ describe("secrets never leave", () => {
     const requestLines = logs.filter((l) => l.includes('"msg":"request"'));
     expect(requestLines.length, "the request log lines were captured").toBeGreaterThanOrEqual(replies.length);
     expect(requestLines.some((l) => l.includes('"route":"/v1/auth/login"'))).toBe(true);
-    logs.forEach((line, i) => scan(line, `log line ${i}: ${line.slice(0, 120)}`));
+    for (const [i, line] of logs.entries()) scan(line, `log line ${i}: ${line.slice(0, 120)}`);
 
     // Audit events: users, tokens, password changes and logins are recorded without their secrets.
     const actions = new Set(audit.map((e) => e.action));
     for (const a of ["user.created", "user.updated", "token.created", "token.revoked"]) expect(actions.has(a), a).toBe(true);
     const pwChange = audit.find((e) => e.action === "user.updated" && e.entity_id === alice.body.user_id && "password" in e.changes);
     expect(pwChange, "the password change is audited").toBeDefined();
-    audit.forEach((e) => scan(JSON.stringify(e), `audit event ${e.action} ${e.entity_id}`));
+    for (const e of audit) scan(JSON.stringify(e), `audit event ${e.action} ${e.entity_id}`);
   });
 
   it("deactivating a user (DELETE /users/{id}) makes its session token 401 at once, and it cannot log in again", async () => {

@@ -151,7 +151,6 @@ async function verifySignature(secret: string, header: string | null, body: stri
 
 // --- the object's clock ------------------------------------------------------------
 
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -173,10 +172,12 @@ async function settle(stub: Stub): Promise<void> {
 }
 
 function timersOf(stub: Stub, entityId: string, kind?: string): Promise<TimerRow[]> {
-  return runInDurableObject(stub, (_i, s) =>
-    s.storage.sql
-      .exec("SELECT * FROM timers WHERE entity_id = ? AND (? IS NULL OR kind = ?) ORDER BY due_at, timer_id", entityId, kind ?? null, kind ?? null)
-      .toArray() as unknown as TimerRow[],
+  return runInDurableObject(
+    stub,
+    (_i, s) =>
+      s.storage.sql
+        .exec("SELECT * FROM timers WHERE entity_id = ? AND (? IS NULL OR kind = ?) ORDER BY due_at, timer_id", entityId, kind ?? null, kind ?? null)
+        .toArray() as unknown as TimerRow[],
   );
 }
 
@@ -260,8 +261,7 @@ async function world(profileYaml = NOTIFY, who: readonly Who[] = Object.keys(POS
   return { slug: org.slug, token: org.token, orgId: org.org.org_id, stub: orgStub(org.org.org_id), tokens, emails };
 }
 
-const putSecret = (slug: string, token: string, name: string, value: string) =>
-  api("PUT", `/v1/orgs/${slug}/secrets/${name}`, { token, body: { value } });
+const putSecret = (slug: string, token: string, name: string, value: string) => api("PUT", `/v1/orgs/${slug}/secrets/${name}`, { token, body: { value } });
 
 /** The object's deployment mode comes from ORGO_ENV; this object alone runs as production from now on. */
 function runAsProduction(stub: Stub): Promise<void> {
@@ -295,12 +295,25 @@ describe("webhook delivery against a local receiver", () => {
     expect(hit.signature).not.toContain(await hmacHex("another-secret", `${t}.${hit.body}`));
 
     const body = JSON.parse(hit.body);
-    expect(body).toMatchObject({ id: hit.event_id, event: "new_case", org: w.slug, data: { entity_type: "case", entity_id: c.case_id, case_id: c.case_id, title: "Gas smell in the stockroom", severity: "high", label: SAFETY } });
+    expect(body).toMatchObject({
+      id: hit.event_id,
+      event: "new_case",
+      org: w.slug,
+      data: { entity_type: "case", entity_id: c.case_id, case_id: c.case_id, title: "Gas smell in the stockroom", severity: "high", label: SAFETY },
+    });
 
     // The delivery log (org admins) shows one delivered POST, under the event id the receiver saw.
     const log = await notices(w.slug, w.token, "?channel=webhook");
     expect(log).toHaveLength(1);
-    expect(log[0]).toMatchObject({ notification_id: hit.event_id, channel: "webhook", recipient: RECEIVER, event: "new_case", entity_id: c.case_id, status: "delivered", attempts: 1 });
+    expect(log[0]).toMatchObject({
+      notification_id: hit.event_id,
+      channel: "webhook",
+      recipient: RECEIVER,
+      event: "new_case",
+      entity_id: c.case_id,
+      status: "delivered",
+      attempts: 1,
+    });
     expect(await timersOf(w.stub, hit.event_id!)).toEqual([]);
   });
 
@@ -492,7 +505,14 @@ describe("which events notify whom comes from the profile", () => {
     expect(of(webhook, critical.case_id)).toHaveLength(1);
     const mail = of(email, critical.case_id);
     expect(recipients(mail)).toEqual([DESK, w.emails.safetyLead].sort());
-    for (const m of mail) expect(m).toMatchObject({ channel: "email", event: "new_case", status: "outbox", attempts: 1, payload: { title: "Fire in the back office", severity: "critical" } });
+    for (const m of mail)
+      expect(m).toMatchObject({
+        channel: "email",
+        event: "new_case",
+        status: "outbox",
+        attempts: 1,
+        payload: { title: "Fire in the back office", severity: "critical" },
+      });
 
     // In-app notices are listed to the positions of their audience; admins see all.
     const ids = (list: Notice[]) => list.map((n) => n.entity_id).sort();
@@ -530,7 +550,8 @@ describe("which events notify whom comes from the profile", () => {
     // The escalation rule: mail to level 11 of the label's role (a head of the parent role holds it), plus the fixed address.
     const mail = of(await notices(w.slug, w.token, "?channel=email"), task.task_id, "escalation");
     expect(recipients(mail)).toEqual([DESK, w.emails.opsHead].sort());
-    for (const m of mail) expect(m).toMatchObject({ status: "outbox", payload: { escalation_level: 1, from_label: SAFETY, label: "101.91.Operations.Safety" } });
+    for (const m of mail)
+      expect(m).toMatchObject({ status: "outbox", payload: { escalation_level: 1, from_label: SAFETY, label: "101.91.Operations.Safety" } });
 
     expect(of(await notices(w.slug, w.tokens.safetyLead), task.task_id, "escalation")).toHaveLength(1);
     expect(of(await notices(w.slug, w.tokens.maintStaff), task.task_id, "escalation")).toHaveLength(1);
@@ -547,7 +568,10 @@ describe("which events notify whom comes from the profile", () => {
   });
 
   it("previous_levels: each climb tells every level the item already passed", async () => {
-    const profile = NOTIFY.replace("notify: { levels: [new_level, owner_role], channels: [in_app] }", "notify: { levels: [new_level, previous_levels], channels: [in_app] }");
+    const profile = NOTIFY.replace(
+      "notify: { levels: [new_level, owner_role], channels: [in_app] }",
+      "notify: { levels: [new_level, previous_levels], channels: [in_app] }",
+    );
     expect(profile).not.toBe(NOTIFY);
     const w = await world(profile, []);
     const c = await newCase(w.slug, w.token, { title: "Quiet case", label: SAFETY, severity: "low" });
@@ -568,7 +592,12 @@ describe("which events notify whom comes from the profile", () => {
 
   it("pattern_alert: a pattern rule firing notifies the roles its rule names, in the app and by mail", async () => {
     const w = await world();
-    const first = await newCase(w.slug, w.token, { title: "Broken light", label: "1001.14.Facilities", severity: "low", location: { site: "Store 7", area: "Aisle 1" } });
+    const first = await newCase(w.slug, w.token, {
+      title: "Broken light",
+      label: "1001.14.Facilities",
+      severity: "low",
+      location: { site: "Store 7", area: "Aisle 1" },
+    });
     expect(first.case_id).toBeTruthy();
     await newCase(w.slug, w.token, { title: "Broken door", label: "1001.14.Facilities", severity: "low", location: { site: "Store 7", area: "Entrance" } });
     await settle(w.stub);

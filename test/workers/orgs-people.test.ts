@@ -65,7 +65,10 @@ describe("GET /v1/openapi.json", () => {
     }
     // Path parameters are declared for templated paths.
     const caseGet = doc.paths["/v1/orgs/{org}/cases/{case_id}"].get;
-    const names = (caseGet.parameters as { name: string; in: string }[]).filter((p) => p.in === "path").map((p) => p.name).sort();
+    const names = (caseGet.parameters as { name: string; in: string }[])
+      .filter((p) => p.in === "path")
+      .map((p) => p.name)
+      .sort();
     expect(names).toEqual(["case_id", "org"]);
     // Errors are documented as problem+json.
     const createCase = doc.paths["/v1/orgs/{org}/cases"].post;
@@ -279,10 +282,16 @@ describe("POST /v1/orgs/{org}/users", () => {
 
   it("answers 422 for a position naming an unknown role or level, and for a bad email", async () => {
     const { slug, token } = await createOrg();
-    const role = await api("POST", `/v1/orgs/${slug}/users`, { token, body: { email: "x@example.com", display_name: "X", positions: [{ level: 1001, role: "Nope" }] } });
+    const role = await api("POST", `/v1/orgs/${slug}/users`, {
+      token,
+      body: { email: "x@example.com", display_name: "X", positions: [{ level: 1001, role: "Nope" }] },
+    });
     expectProblem(role, 422);
     expect(errorPaths(role)).toContain("positions.0.role");
-    const level = await api("POST", `/v1/orgs/${slug}/users`, { token, body: { email: "y@example.com", display_name: "Y", positions: [{ level: 7, role: "Operations" }] } });
+    const level = await api("POST", `/v1/orgs/${slug}/users`, {
+      token,
+      body: { email: "y@example.com", display_name: "Y", positions: [{ level: 7, role: "Operations" }] },
+    });
     expectProblem(level, 422);
     expect(errorPaths(level).some((p) => p.startsWith("positions.0"))).toBe(true);
     const email = await api("POST", `/v1/orgs/${slug}/users`, { token, body: { email: "not-an-email", display_name: "Z" } });
@@ -302,10 +311,15 @@ describe("POST /v1/orgs/{org}/users", () => {
 
   it("a user created with admin: true logs in as an org admin", async () => {
     const { slug, token } = await createOrg();
-    await api("POST", `/v1/orgs/${slug}/users`, { token, body: { email: "second-admin@example.com", display_name: "Two", password: "twotwotwo2", admin: true } });
+    await api("POST", `/v1/orgs/${slug}/users`, {
+      token,
+      body: { email: "second-admin@example.com", display_name: "Two", password: "twotwotwo2", admin: true },
+    });
     const login = await api("POST", "/v1/auth/login", { token: null, body: { org: slug, email: "second-admin@example.com", password: "twotwotwo2" } });
     expect(login.status).toBe(200);
-    expect((await api("POST", `/v1/orgs/${slug}/users`, { token: login.body.token, body: { email: "third@example.com", display_name: "Three" } })).status).toBe(201);
+    expect((await api("POST", `/v1/orgs/${slug}/users`, { token: login.body.token, body: { email: "third@example.com", display_name: "Three" } })).status).toBe(
+      201,
+    );
   });
 
   it("answers 403 to a token that is not an org admin", async () => {

@@ -79,7 +79,10 @@ describe("sensitive person fields open only through a trusted link", () => {
   });
 
   it("a member who names the person in a signal still sees [restricted] and may not change them", async () => {
-    const s = await api("POST", `/v1/orgs/${o.slug}/signals`, { token: safety, body: { title: "Patient wandered off", label: SAFETY, person_id: person.person_id } });
+    const s = await api("POST", `/v1/orgs/${o.slug}/signals`, {
+      token: safety,
+      body: { title: "Patient wandered off", label: SAFETY, person_id: person.person_id },
+    });
     expect(s.status, JSON.stringify(s.body)).toBe(201);
     expect(s.body.case).toMatchObject({ person_id: person.person_id, person_link_trusted: false });
     expect(await attributesAs(safety)).toEqual(RESTRICTED);
@@ -123,7 +126,10 @@ describe("sensitive person fields open only through a trusted link", () => {
     const confirmed = await api("PATCH", `/v1/orgs/${o.slug}/cases/${c.case_id}`, { token: o.token, body: { person_id: person.person_id } });
     expect(confirmed.body.person_link_trusted).toBe(true);
     expect((await attributesAs(safety)).diagnosis).toBe(DIAGNOSIS);
-    const restated = await api("PATCH", `/v1/orgs/${o.slug}/cases/${c.case_id}`, { token: safety, body: { person_id: person.person_id, title: "Reported by staff (checked)" } });
+    const restated = await api("PATCH", `/v1/orgs/${o.slug}/cases/${c.case_id}`, {
+      token: safety,
+      body: { person_id: person.person_id, title: "Reported by staff (checked)" },
+    });
     expect(restated.body.person_link_trusted).toBe(true);
   });
 });

@@ -143,11 +143,26 @@ async function checkVisibility(w: World, table: Record<Who, Cell[]>) {
     const msg = (what: string) => `${who} ${what}`;
     // Lists: exactly the visible items, nothing more, whatever the page size.
     const cases = await list(`/v1/orgs/${w.slug}/cases?limit=200`, token);
-    expect(ids(cases, "case_id"), msg("list cases")).toEqual(ids(visible.map((k) => w.cases[k]), "case_id"));
+    expect(ids(cases, "case_id"), msg("list cases")).toEqual(
+      ids(
+        visible.map((k) => w.cases[k]),
+        "case_id",
+      ),
+    );
     const tasks = await list(`/v1/orgs/${w.slug}/tasks?status=pending&limit=200`, token);
-    expect(ids(tasks, "task_id"), msg("list tasks")).toEqual(ids(visible.map((k) => w.tasks[k]), "task_id"));
+    expect(ids(tasks, "task_id"), msg("list tasks")).toEqual(
+      ids(
+        visible.map((k) => w.tasks[k]),
+        "task_id",
+      ),
+    );
     const paged = (await allPages(`/v1/orgs/${w.slug}/cases`, token, 2)).flat();
-    expect(ids(paged, "case_id"), msg("cases paged by 2")).toEqual(ids(visible.map((k) => w.cases[k]), "case_id"));
+    expect(ids(paged, "case_id"), msg("cases paged by 2")).toEqual(
+      ids(
+        visible.map((k) => w.cases[k]),
+        "case_id",
+      ),
+    );
 
     for (const k of LABEL_KEYS) {
       const c = w.cases[k];
@@ -162,10 +177,16 @@ async function checkVisibility(w: World, table: Record<Who, Cell[]>) {
       const gt = await api("GET", `/v1/orgs/${w.slug}/tasks/${t.task_id}`, { token });
       if (can) {
         expect(gc.status, at("GET case")).toBe(200);
-        expect(gc.body.tasks.map((x: any) => x.task_id), at("case's tasks")).toEqual([t.task_id]);
+        expect(
+          gc.body.tasks.map((x: any) => x.task_id),
+          at("case's tasks"),
+        ).toEqual([t.task_id]);
         expect(gt.status, at("GET task")).toBe(200);
       } else {
-        for (const [r, ghost, what] of [[gc, ghostCase, "GET case"], [gt, ghostTask, "GET task"]] as [Reply, Reply, string][]) {
+        for (const [r, ghost, what] of [
+          [gc, ghostCase, "GET case"],
+          [gt, ghostTask, "GET task"],
+        ] as [Reply, Reply, string][]) {
           expectProblem(r, 404, "not-found");
           // Indistinguishable from an id that never existed.
           expect(strip(r.body), at(what)).toEqual(strip(ghost.body));
@@ -187,7 +208,10 @@ async function checkActing(w: World, table: Record<Who, Cell[]>, patch: boolean)
     for (const k of LABEL_KEYS) {
       const expected = statusFor(cell(table, who, k));
       const where = `${who} on ${LABELS[k]}`;
-      const added = await api("POST", `/v1/orgs/${w.slug}/cases/${w.cases[k].case_id}/tasks`, { token: w.tokens[who], body: { title: `by ${who}`, owner_role: "IT" } });
+      const added = await api("POST", `/v1/orgs/${w.slug}/cases/${w.cases[k].case_id}/tasks`, {
+        token: w.tokens[who],
+        body: { title: `by ${who}`, owner_role: "IT" },
+      });
       expect(added.status, `${where}: add a task ${JSON.stringify(added.body)}`).toBe(expected === 200 ? 201 : expected);
       const target = expected === 200 ? added.body.task_id : w.tasks[k].task_id;
       const r = await transition(w.slug, w.tokens[who], target, { to: "in_progress" });
@@ -202,7 +226,12 @@ async function checkActing(w: World, table: Record<Who, Cell[]>, patch: boolean)
   }
   // Every refused move left the shared tasks pending at version 1.
   const shared = await list(`/v1/orgs/${w.slug}/tasks?status=pending&limit=200`, w.token);
-  expect(ids(shared, "task_id")).toEqual(ids(LABEL_KEYS.map((k) => w.tasks[k]), "task_id"));
+  expect(ids(shared, "task_id")).toEqual(
+    ids(
+      LABEL_KEYS.map((k) => w.tasks[k]),
+      "task_id",
+    ),
+  );
   for (const t of shared) expect(t.version).toBe(1);
 }
 
@@ -261,7 +290,10 @@ describe("creator and owner", () => {
   }, 240_000);
 
   it("the creator sees the case they opened outside their scope (get, list, search), but may not act on it", async () => {
-    const r = await api("POST", `/v1/orgs/${o.slug}/cases`, { token: m.tokens.staffSafety, body: { title: "Reported by staff", label: LABELS.opsHead, severity: "low" } });
+    const r = await api("POST", `/v1/orgs/${o.slug}/cases`, {
+      token: m.tokens.staffSafety,
+      body: { title: "Reported by staff", label: LABELS.opsHead, severity: "low" },
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     const c = r.body;
     expect((await api("GET", `/v1/orgs/${o.slug}/cases/${c.case_id}`, { token: m.tokens.staffSafety })).status).toBe(200);
@@ -351,7 +383,12 @@ describe("escalation widens visibility, never narrows it", () => {
     const gt = (await api("GET", `/v1/orgs/${o.slug}/tasks/${task.task_id}`, { token })).status;
     const lc = (await list(`/v1/orgs/${o.slug}/cases?limit=200`, token)).some((x) => x.case_id === kase.case_id);
     const lt = (await list(`/v1/orgs/${o.slug}/tasks?case_id=${kase.case_id}`, token)).some((x) => x.task_id === task.task_id);
-    expect([gc === 200, gt === 200, lc, lt], `${who}: get case ${gc}, get task ${gt}, in lists ${lc}/${lt}`).toEqual([gc === 200, gc === 200, gc === 200, gc === 200]);
+    expect([gc === 200, gt === 200, lc, lt], `${who}: get case ${gc}, get task ${gt}, in lists ${lc}/${lt}`).toEqual([
+      gc === 200,
+      gc === 200,
+      gc === 200,
+      gc === 200,
+    ]);
     return gc === 200;
   }
 
@@ -451,7 +488,10 @@ describe("persons: sensitive attributes", () => {
     expect(JSON.stringify(l.body)).not.toContain(DIAGNOSIS);
     expect(JSON.stringify(l.body)).not.toContain(MRN);
     expect(l.body.items.find((x: any) => x.person_id === person.person_id).attributes).toMatchObject({ diagnosis: "[restricted]", mrn: "[restricted]" });
-    expectProblem(await api("PATCH", `/v1/orgs/${o.slug}/persons/${person.person_id}`, { token: m.tokens.staffMaintenance, body: { attributes: { diagnosis: "x" } } }), 403);
+    expectProblem(
+      await api("PATCH", `/v1/orgs/${o.slug}/persons/${person.person_id}`, { token: m.tokens.staffMaintenance, body: { attributes: { diagnosis: "x" } } }),
+      403,
+    );
     expect((await read(o.token)).body.attributes.diagnosis).toBe(DIAGNOSIS);
   });
 });

@@ -6,8 +6,7 @@ import { api, createOrg } from "./helpers";
 const yaml = (text: string) => ({ raw: text, type: "application/yaml" });
 
 async function counts(orgId: string) {
-  const one = async (table: string) =>
-    (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE org_id = ?`).bind(orgId).first<{ n: number }>())!.n;
+  const one = async (table: string) => (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE org_id = ?`).bind(orgId).first<{ n: number }>())!.n;
   return { cases: await one("cases"), tasks: await one("tasks"), audit: await one("audit_events"), signals: await one("signals") };
 }
 
@@ -27,7 +26,9 @@ describe("profiles through the API", () => {
     const { slug, token } = await createOrg({ profile: "retail_ops" });
     const put = await api("PUT", `/v1/orgs/${slug}/profile`, {
       token,
-      ...yaml("name: retail_fast\nextends: retail_ops\nroles: [Operations, Operations.Safety, Operations.Maintenance, Facilities, StoreOps, StoreOps.Managers, LossPrevention, IT, IT.PointOfSale, CustomerService, Kitchen]\nreactivity: { medium: PT7M }\n"),
+      ...yaml(
+        "name: retail_fast\nextends: retail_ops\nroles: [Operations, Operations.Safety, Operations.Maintenance, Facilities, StoreOps, StoreOps.Managers, LossPrevention, IT, IT.PointOfSale, CustomerService, Kitchen]\nreactivity: { medium: PT7M }\n",
+      ),
     });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     const roles = await api("GET", `/v1/orgs/${slug}/roles`, { token });
@@ -41,8 +42,18 @@ describe("profiles through the API", () => {
     ["bad duration", "name: x\nreactivity:\n  critical: 15 minutes\n", "reactivity.critical", 3],
     ["unknown key", "name: x\nescalation:\n  step: PT1H\n  speed: fast\n", "escalation.speed", 4],
     ["bad label", "name: x\ndefault_label: 1002.14.Operations\n", "default_label", 2],
-    ["label with unknown role", "name: x\nroles: [Operations]\ndefault_label: 1001.14.Operations\nflow_rules:\n  - id: a\n    when: { keywords: [x] }\n    then:\n      case: { label: 1001.91.Nowhere }\n", "flow_rules.0.then.case.label", 8],
-    ["duplicate rule id", "name: x\nflow_rules:\n  - id: a\n    when: { keywords: [x] }\n    then: {}\n  - id: a\n    when: { keywords: [y] }\n    then: {}\n", "flow_rules.1.id", 6],
+    [
+      "label with unknown role",
+      "name: x\nroles: [Operations]\ndefault_label: 1001.14.Operations\nflow_rules:\n  - id: a\n    when: { keywords: [x] }\n    then:\n      case: { label: 1001.91.Nowhere }\n",
+      "flow_rules.0.then.case.label",
+      8,
+    ],
+    [
+      "duplicate rule id",
+      "name: x\nflow_rules:\n  - id: a\n    when: { keywords: [x] }\n    then: {}\n  - id: a\n    when: { keywords: [y] }\n    then: {}\n",
+      "flow_rules.1.id",
+      6,
+    ],
     ["extends cycle", "name: x\nextends: x\n", "extends", 2],
     ["unknown parent", "name: x\nextends: nowhere\n", "extends", 2],
     ["wrong type", "name: x\nroles: Operations\n", "roles", 2],

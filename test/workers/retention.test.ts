@@ -75,7 +75,9 @@ async function auditIds(orgId: string, entityId?: string): Promise<string[]> {
 }
 
 async function signalRow(signalId: string) {
-  return env.DB.prepare("SELECT signal_id, title, body, received_at FROM signals WHERE signal_id = ?").bind(signalId).first<{ signal_id: string; title: string; body: string | null }>();
+  return env.DB.prepare("SELECT signal_id, title, body, received_at FROM signals WHERE signal_id = ?")
+    .bind(signalId)
+    .first<{ signal_id: string; title: string; body: string | null }>();
 }
 
 async function d1Count(table: "cases" | "tasks", orgId: string, caseId: string): Promise<number> {

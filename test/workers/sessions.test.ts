@@ -115,7 +115,14 @@ describe("GET /v1/me and POST /v1/auth/logout", () => {
   it("me answers for the platform admin and for an API token that belongs to no user", async () => {
     expect((await me(ADMIN)).body).toMatchObject({ kind: "platform", org: null, user: null, admin: true });
     const issued = await api("POST", `/v1/orgs/${o.slug}/tokens`, { token: o.token, body: { name: "sensor" } });
-    expect((await me(issued.body.token)).body).toMatchObject({ kind: "member", org: { slug: o.slug }, user: null, token_kind: "api", admin: false, expires_at: null });
+    expect((await me(issued.body.token)).body).toMatchObject({
+      kind: "member",
+      org: { slug: o.slug },
+      user: null,
+      token_kind: "api",
+      admin: false,
+      expires_at: null,
+    });
   });
 
   it("logout revokes the token it carries and nothing else", async () => {

@@ -62,7 +62,9 @@ describe("signals", () => {
   it("applies a batch item by item: bad items are rejected alone, a replay creates nothing", async () => {
     const { slug, token } = await createOrg();
     const signals = Array.from({ length: 100 }, (_, i) =>
-      i % 40 === 7 ? { idempotency_key: `b-${i}`, title: "" } : { idempotency_key: `b-${i}`, title: `Report ${i}`, occurred_at: new Date(Date.UTC(2026, 10, 1, 0, 100 - i)).toISOString() },
+      i % 40 === 7
+        ? { idempotency_key: `b-${i}`, title: "" }
+        : { idempotency_key: `b-${i}`, title: `Report ${i}`, occurred_at: new Date(Date.UTC(2026, 10, 1, 0, 100 - i)).toISOString() },
     );
     const r = await api("POST", `/v1/orgs/${slug}/signals/batch`, { token, body: { signals } });
     expect(r.status).toBe(200);
@@ -115,11 +117,24 @@ describe("signals", () => {
   });
 
   it("starts the reactivity clock at receipt, not at occurrence, and keeps both times", async () => {
-    const { slug, token, org } = await createOrg({ profile_yaml: "name: wall\nextends: retail_ops\nreactivity_mode: { critical: wall, high: wall, medium: wall, low: wall }\n" });
+    const { slug, token, org } = await createOrg({
+      profile_yaml: "name: wall\nextends: retail_ops\nreactivity_mode: { critical: wall, high: wall, medium: wall, low: wall }\n",
+    });
     const occurred = new Date(Date.now() - 2 * 86_400_000).toISOString();
     const r = await api("POST", `/v1/orgs/${slug}/signals/batch`, {
       token,
-      body: { signals: [{ idempotency_key: "offline-1", source: "api", title: "Water leak in the back", body: "leak", metadata: { incident_type: "water" }, occurred_at: occurred }] },
+      body: {
+        signals: [
+          {
+            idempotency_key: "offline-1",
+            source: "api",
+            title: "Water leak in the back",
+            body: "leak",
+            metadata: { incident_type: "water" },
+            occurred_at: occurred,
+          },
+        ],
+      },
     });
     const caseId = r.body.results[0].case_id;
     expect(r.body.results[0].status).toBe("created");
@@ -130,7 +145,9 @@ describe("signals", () => {
     expect(Date.parse(c.body.reactivity_deadline) - Date.parse(c.body.created_at)).toBe(30 * 60_000);
     expect(Date.parse(c.body.reactivity_deadline)).toBeGreaterThan(Date.now());
     const { env } = await import("cloudflare:workers");
-    const row = await env.DB.prepare("SELECT occurred_at, received_at FROM signals WHERE org_id = ?").bind(org.org_id).first<{ occurred_at: string; received_at: string }>();
+    const row = await env.DB.prepare("SELECT occurred_at, received_at FROM signals WHERE org_id = ?")
+      .bind(org.org_id)
+      .first<{ occurred_at: string; received_at: string }>();
     expect(row!.occurred_at).toBe(occurred);
     expect(Date.parse(row!.received_at) - Date.parse(occurred)).toBeGreaterThanOrEqual(2 * 86_400_000);
   });
@@ -174,7 +191,7 @@ describe("the Idempotency-Key header", () => {
     const differ = await post(slug, token, { title: "Spill", idempotency_key: "body-key" }, '"header-key"');
     expectProblem(differ, 422, "validation");
     expect(errorPaths(differ)).toEqual(["idempotency_key"]);
-    for (const bad of ['"' + "k".repeat(201) + '"', '""', '"unterminated']) {
+    for (const bad of [`"${"k".repeat(201)}"`, '""', '"unterminated']) {
       const r = await post(slug, token, { title: "Spill" }, bad);
       expectProblem(r, 422, "validation");
       expect(errorPaths(r), bad).toEqual(["Idempotency-Key"]);
@@ -202,7 +219,10 @@ describe("a signal reaching a case the reporter may not see", () => {
     const member = async (role: string) => {
       const email = `${role.toLowerCase()}@${o.slug}.example`;
       const password = "member-password-1";
-      const u = await api("POST", `/v1/orgs/${o.slug}/users`, { token: o.token, body: { email, display_name: role, password, positions: [{ level: 1001, role }] } });
+      const u = await api("POST", `/v1/orgs/${o.slug}/users`, {
+        token: o.token,
+        body: { email, display_name: role, password, positions: [{ level: 1001, role }] },
+      });
       expect(u.status, JSON.stringify(u.body)).toBe(201);
       return (await api("POST", "/v1/auth/login", { token: null, body: { org: o.slug, email, password } })).body.token as string;
     };
@@ -222,7 +242,10 @@ describe("a signal reaching a case the reporter may not see", () => {
 
     // Batches answer alike too: no case_id either way.
     const batch = await api("POST", `/v1/orgs/${o.slug}/signals/batch`, { token: maintenance, body: { signals: [smoke("Depot C"), smoke("Depot B")] } });
-    expect(batch.body.results.map((r: object) => Object.keys(r).sort())).toEqual([["index", "signal_id", "status"], ["index", "signal_id", "status"]]);
+    expect(batch.body.results.map((r: object) => Object.keys(r).sort())).toEqual([
+      ["index", "signal_id", "status"],
+      ["index", "signal_id", "status"],
+    ]);
 
     // A reporter who may see the case still gets it, new or joined.
     const seen = await api("POST", `/v1/orgs/${o.slug}/signals`, { token: safety, body: smoke("Depot B") });

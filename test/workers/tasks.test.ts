@@ -47,7 +47,10 @@ describe("POST /v1/orgs/{org}/cases/{case_id}/tasks", () => {
 
   it("creates a task that inherits its case's label and severity: 201 Task, pending, version 1, ETag", async () => {
     const c = await newCase(o.slug, o.token, { label: "1001.91.Operations.Maintenance", severity: "critical" });
-    const r = await api("POST", `/v1/orgs/${o.slug}/cases/${c.case_id}/tasks`, { token: o.token, body: { title: "Fix it", type: "maintenance", subtype: "leak" } });
+    const r = await api("POST", `/v1/orgs/${o.slug}/cases/${c.case_id}/tasks`, {
+      token: o.token,
+      body: { title: "Fix it", type: "maintenance", subtype: "leak" },
+    });
     expect(r.status).toBe(201);
     const parsed = Task.safeParse(r.body);
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
@@ -74,7 +77,13 @@ describe("POST /v1/orgs/{org}/cases/{case_id}/tasks", () => {
   it("takes an explicit label, severity and owner (by name or by id) over the case's", async () => {
     const c = await newCase(o.slug, o.token, { label: "1001.91.Operations.Maintenance", severity: "critical" });
     const byName = await newTask(o.slug, o.token, c.case_id, { label: "1001.91.Operations.Safety", severity: "high", owner_role: "StoreOps.Managers" });
-    expect(byName).toMatchObject({ label: "1001.91.Operations.Safety", severity: "high", owner_role: "StoreOps.Managers", owner_role_id: roleId("StoreOps.Managers"), reactivity_time: "PT30M" });
+    expect(byName).toMatchObject({
+      label: "1001.91.Operations.Safety",
+      severity: "high",
+      owner_role: "StoreOps.Managers",
+      owner_role_id: roleId("StoreOps.Managers"),
+      reactivity_time: "PT30M",
+    });
     expect(byName.reactivity_deadline).toBe(addMs(byName.created_at, 30 * MINUTE));
     const byId = await newTask(o.slug, o.token, c.case_id, { owner_role_id: roleId("Facilities") });
     expect(byId).toMatchObject({ owner_role: "Facilities", owner_role_id: roleId("Facilities"), label: c.label, severity: "critical" });
@@ -88,7 +97,10 @@ describe("POST /v1/orgs/{org}/cases/{case_id}/tasks", () => {
     const owner = await api("POST", `/v1/orgs/${o.slug}/cases/${c.case_id}/tasks`, { token: o.token, body: { title: "x", owner_role: "Ghost" } });
     expectProblem(owner, 422);
     expect(errorPaths(owner)).toContain("owner_role");
-    const ownerId = await api("POST", `/v1/orgs/${o.slug}/cases/${c.case_id}/tasks`, { token: o.token, body: { title: "x", owner_role_id: crypto.randomUUID() } });
+    const ownerId = await api("POST", `/v1/orgs/${o.slug}/cases/${c.case_id}/tasks`, {
+      token: o.token,
+      body: { title: "x", owner_role_id: crypto.randomUUID() },
+    });
     expectProblem(ownerId, 422);
     expect(errorPaths(ownerId)).toContain("owner_role_id");
     const title = await api("POST", `/v1/orgs/${o.slug}/cases/${c.case_id}/tasks`, { token: o.token, body: {} });

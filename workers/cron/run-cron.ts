@@ -5,15 +5,15 @@
  * (Kept out of the Worker's main module: workerd accepts only handlers and
  * classes as that module's exports.)
  */
-import { drizzle } from "drizzle-orm/d1";
-import { orgs } from "../../d1/schema";
+import { primaryDatabase } from "../db/primary-db";
+import { listAllOrgs } from "../db/queries";
 import type { Bindings } from "../env";
 import { orgObject } from "../http/org-client";
 
 export const RETENTION_CRON = "0 3 * * *";
 
 export async function runCron(cron: string, env: Bindings): Promise<void> {
-  const all = await drizzle(env.DB).select({ org_id: orgs.org_id, slug: orgs.slug }).from(orgs).all();
+  const all = await listAllOrgs(primaryDatabase(env.DB));
   const results = await Promise.allSettled(
     all.map(async (o) => {
       const object = orgObject(env, o.org_id);

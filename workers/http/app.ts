@@ -10,7 +10,7 @@ import { DomainError } from "../../core/errors";
 import { d1Session } from "../db/read-db";
 import type { AppEnv } from "../env";
 import { authenticate, scopeToOrg } from "./auth";
-import { requireBodyType } from "./content-type";
+import { requireBodyType, requireWellFormedText } from "./content-type";
 import { requestLog } from "./logger";
 import { problemResponse } from "./problem";
 import { auditRoutes } from "./routes/audit";
@@ -46,6 +46,7 @@ export function createApp() {
   const [small, large] = [limit(MAX_BODY_BYTES), limit(MAX_BATCH_BODY_BYTES)];
   app.use("/v1/*", (c, next) => (c.req.path.endsWith("/signals/batch") ? large(c, next) : small(c, next)));
   app.use("/v1/*", requireBodyType);
+  app.use("/v1/*", requireWellFormedText);
   app.use("/v1/*", d1Session);
   app.use("/v1/*", async (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : authenticate(c, next)));
   app.use("/v1/orgs/:org", scopeToOrg);
@@ -76,7 +77,9 @@ export function createApp() {
   app.onError((err, c) => {
     const response = problemResponse(c, err);
     if (response.status >= 500) {
-      console.error(JSON.stringify({ msg: "unhandled error", request_id: c.get("requestId"), error: String(err), stack: err instanceof Error ? err.stack : undefined }));
+      console.error(
+        JSON.stringify({ msg: "unhandled error", request_id: c.get("requestId"), error: String(err), stack: err instanceof Error ? err.stack : undefined }),
+      );
     }
     return response;
   });

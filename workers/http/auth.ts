@@ -5,13 +5,12 @@
  * answered 404, exactly like a missing one, so nothing about other tenants
  * leaks, not even their existence.
  */
-import { eq } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import type { Context, MiddlewareHandler } from "hono";
 import { DomainError } from "../../core/errors";
 import { constantTimeEqualText, hashToken } from "../../core/security/secrets";
 import type { Actor } from "../../core/privacy/visibility";
-import { orgs, tokens } from "../../d1/schema";
+import { primaryDatabase } from "../db/primary-db";
+import { orgBySlug, tokenByHash } from "../db/queries";
 import type { AppEnv, Caller } from "../env";
 
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -27,7 +26,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const hash = await hashToken(token);
   // Always the primary, never a replica or a bookmark's snapshot: a revocation is written
   // there before it is acknowledged, and must hold from that moment.
-  const row = await drizzle(c.env.DB).select().from(tokens).where(eq(tokens.token_hash, hash)).get();
+  const row = await tokenByHash(primaryDatabase(c.env.DB), hash);
   const now = new Date().toISOString();
   if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now)) {
     throw new DomainError("unauthorized", "the token is unknown, expired or revoked");
@@ -49,7 +48,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
 export const scopeToOrg: MiddlewareHandler<AppEnv> = async (c, next) => {
   const slug = c.req.param("org");
   const caller = c.get("caller");
-  const org = slug ? await c.get("db").select().from(orgs).where(eq(orgs.slug, slug)).get() : undefined;
+  const org = slug ? await orgBySlug(c.get("db"), slug) : null;
   if (!org || (caller.kind === "member" && caller.org_id !== org.org_id)) {
     throw new DomainError("not_found", "organization not found");
   }

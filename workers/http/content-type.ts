@@ -4,6 +4,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { DomainError } from "../../core/errors";
+import { NOT_WELL_FORMED, illFormedTextPath } from "../../core/model/well-formed";
 import type { AppEnv } from "../env";
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -30,6 +31,33 @@ export const requireBodyType: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw new DomainError("bad_request", `send the body as ${formats.map(describe).join(" or ")}`, [
       { path: "content-type", message: type ? `${type} is not accepted here` : "missing" },
     ]);
+  }
+  return next();
+};
+
+/**
+ * A JSON body whose text escapes a lone surrogate (`\ud800`) is refused with
+ * the path of the offending field: stored as UTF-8 it would read back as
+ * replacement characters. Raw text cannot hold one (it was decoded from
+ * UTF-8), so only bodies with such an escape are parsed here; the validators
+ * reuse hono's cached text.
+ */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
+
+export const requireWellFormedText: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!JSON_TYPE.test(c.req.header("content-type") ?? "")) return next();
+  const text = await c.req.text();
+  if (!SURROGATE_ESCAPE.test(text)) return next();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return next(); // malformed JSON: the route's validator answers it
+  }
+  const path = illFormedTextPath(parsed);
+  if (path !== null) {
+    const at = path.length > 0 ? path.join(".") : "body";
+    throw new DomainError("validation", `${at} ${NOT_WELL_FORMED}`, [{ path: at, message: NOT_WELL_FORMED }]);
   }
   return next();
 };

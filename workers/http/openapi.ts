@@ -5,9 +5,8 @@
  * and generate /v1/openapi.json.
  */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { DomainError } from "../../core/errors";
+import { DomainError, problemsFromZod } from "../../core/errors";
 import type { AppEnv } from "../env";
-import { zodProblems } from "./problem";
 
 export const Problem = z.object({
   type: z.string(),
@@ -40,7 +39,13 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   content: { "application/json": { schema } },
 });
 
-export const OrgParam = z.object({ org: z.string().min(1).max(64).openapi({ param: { name: "org", in: "path" }, example: "acme" }) });
+export const OrgParam = z.object({
+  org: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "org", in: "path" }, example: "acme" }),
+});
 
 export const SECURITY = [{ bearer: [] as string[] }];
 
@@ -48,7 +53,7 @@ export function router(): OpenAPIHono<AppEnv> {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        throw new DomainError("validation", "the request does not match the schema", zodProblems(result.error));
+        throw new DomainError("validation", "the request does not match the schema", problemsFromZod(result.error));
       }
     },
   });

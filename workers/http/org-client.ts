@@ -15,9 +15,7 @@ import type { AppEnv } from "../env";
  * structured-cloneable data either way.
  */
 export type OrgClient = {
-  [K in keyof OrgObject as OrgObject[K] extends (...args: never[]) => unknown ? K : never]: OrgObject[K] extends (
-    ...args: infer A
-  ) => infer R
+  [K in keyof OrgObject as OrgObject[K] extends (...args: never[]) => unknown ? K : never]: OrgObject[K] extends (...args: infer A) => infer R
     ? (...args: A) => Promise<Awaited<R>>
     : never;
 };

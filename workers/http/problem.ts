@@ -52,14 +52,11 @@ export interface ProblemBody {
   request_id?: string;
 }
 
-export const zodProblems = problemsFromZod;
-
 export function toDomainError(err: unknown): DomainError {
   if (err instanceof DomainError) return err;
-  if (err instanceof ZodError) return new DomainError("validation", "the request does not match the schema", zodProblems(err));
+  if (err instanceof ZodError) return new DomainError("validation", "the request does not match the schema", problemsFromZod(err));
   if (err instanceof HTTPException) {
-    const code: ErrorCode =
-      err.status === 413 ? "payload_too_large" : err.status === 401 ? "unauthorized" : err.status === 404 ? "not_found" : "bad_request";
+    const code: ErrorCode = err.status === 413 ? "payload_too_large" : err.status === 401 ? "unauthorized" : err.status === 404 ? "not_found" : "bad_request";
     return new DomainError(code, err.message || TITLE[code]);
   }
   return new DomainError("internal", "internal error");

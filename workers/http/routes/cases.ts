@@ -3,12 +3,18 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { DomainError } from "../../../core/errors";
 import { Case, CaseCreate, CasePatch, CaseStatus, CaseWithTasks, Severity } from "../../../core/model";
 import { decodeCursor, Limit } from "../../db/pagination";
-import { caseTimeline, getCase, listCases, tasksOfCase } from "../../db/queries";
+import { caseTimeline, getCaseWithTasks, listCases } from "../../db/queries";
 import { stubOf, unwrap } from "../org-client";
 import { seen, visibleTo } from "../visibility";
 import { CONFLICT, ERRORS, OrgParam, SECURITY, json, jsonBody, router } from "../openapi";
 
-const CaseParams = OrgParam.extend({ case_id: z.string().min(1).max(100).openapi({ param: { name: "case_id", in: "path" } }) });
+const CaseParams = OrgParam.extend({
+  case_id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "case_id", in: "path" } }),
+});
 
 const CaseList = z.object({ items: z.array(Case), next_cursor: z.string().nullable() });
 const CaseQuery = z
@@ -82,6 +88,8 @@ const patch = createRoute({
   responses: { 200: json(Case, "The changed case"), ...ERRORS, ...CONFLICT },
 });
 
+const NO_CASE = { case: null, tasks: [] } as const;
+
 /** `If-Match: 3`, `If-Match: "3"` or `W/"3"` all name version 3. */
 function parseIfMatch(header: string | undefined): number | null {
   if (header === undefined) return null;
@@ -103,18 +111,18 @@ export const caseRoutes = router()
   })
   .openapi(read, async (c) => {
     const { case_id } = c.req.valid("param");
-    const orgId = c.get("org").org_id;
-    const found = seen(c, await getCase(c.get("db"), orgId, case_id), "case");
+    const { case: kase, tasks } = (await getCaseWithTasks(c.get("db"), c.get("org").org_id, case_id)) ?? NO_CASE;
+    const found = seen(c, kase, "case");
     c.header("etag", `"${found.version}"`);
-    const tasks = (await tasksOfCase(c.get("db"), orgId, case_id)).filter(visibleTo(c));
-    return c.json({ ...found, tasks }, 200);
+    return c.json({ ...found, tasks: tasks.filter(visibleTo(c)) }, 200);
   })
   .openapi(timeline, async (c) => {
     const { case_id } = c.req.valid("param");
     const orgId = c.get("org").org_id;
-    seen(c, await getCase(c.get("db"), orgId, case_id), "case");
+    const { case: kase, tasks } = (await getCaseWithTasks(c.get("db"), orgId, case_id)) ?? NO_CASE;
+    seen(c, kase, "case");
     // The case's story without the tasks (and their events) the caller may not see.
-    const hidden = new Set((await tasksOfCase(c.get("db"), orgId, case_id)).filter((t) => !visibleTo(c)(t)).map((t) => t.task_id));
+    const hidden = new Set(tasks.filter((t) => !visibleTo(c)(t)).map((t) => t.task_id));
     const items = (await caseTimeline(c.get("db"), orgId, case_id)).filter((i) => !hidden.has(i.entity_id));
     return c.json({ items }, 200);
   })

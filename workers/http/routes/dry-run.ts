@@ -3,19 +3,16 @@
  * routed the organization's recent signals? Reads only; nothing is written.
  */
 import { z } from "@hono/zod-openapi";
-import { and, desc, eq, gte } from "drizzle-orm";
 import { DomainError } from "../../../core/errors";
-import { dryRun, type RecordedSignal } from "../../../core/flow-rules";
+import { dryRun } from "../../../core/flow-rules";
 import { MAX_REGEX_SCANNED_CHARS } from "../../../core/flow-rules/profile-regex";
-import { Severity, SignalSource } from "../../../core/model";
 import { DURATION_RANGE, IsoDuration, durationMs } from "../../../core/scheduling/duration";
-import { signals } from "../../../d1/schema";
+import { routedSignalsSince } from "../../db/queries";
 import { profileFromYaml } from "../../profile-source";
 import { requireOrgAdmin } from "../auth";
 import { bodyText } from "../content-type";
 import { ERRORS, OrgParam, SECURITY, json, router } from "../openapi";
 
-const MAX_SIGNALS = 5_000;
 /**
  * Regex work a dry run may do: characters scanned × patterns, summed over the
  * replayed signals (about 2.5 s at RE2's slower ~50 ns a character). Runtime
@@ -34,7 +31,9 @@ const Report = z.object({
   changed: z.number(),
   before: Tally,
   after: Tally,
-  changes: z.array(z.object({ signal_id: z.string(), title: z.string(), received_at: z.string(), fields: z.array(z.string()), before: Routing, after: Routing })),
+  changes: z.array(
+    z.object({ signal_id: z.string(), title: z.string(), received_at: z.string(), fields: z.array(z.string()), before: Routing, after: Routing }),
+  ),
 });
 
 export const dryRunRoutes = router();
@@ -77,47 +76,14 @@ dryRunRoutes.post("/v1/orgs/:org/profile/dry-run", requireOrgAdmin, async (c) =>
   }
   const { profile } = profileFromYaml(yaml, "profile_yaml");
   const since = new Date(Date.now() - durationMs(window)).toISOString();
-  const rows = await c
-    .get("db")
-    .select()
-    .from(signals)
-    .where(and(eq(signals.org_id, c.get("org").org_id), gte(signals.received_at, since)))
-    .orderBy(desc(signals.received_at))
-    .limit(MAX_SIGNALS + 1);
-  const recorded: RecordedSignal[] = rows.slice(0, MAX_SIGNALS).flatMap((r) => {
-    const severity = Severity.safeParse(r.routed_severity);
-    if (!r.routed_label || !severity.success) return [];
-    return [
-      {
-        signal_id: r.signal_id,
-        title: r.title,
-        received_at: r.received_at,
-        signal: {
-          source: SignalSource.catch("api").parse(r.source),
-          title: r.title,
-          body: r.body,
-          severity: Severity.nullable().catch(null).parse(r.severity),
-          label: r.label,
-          location: { site: r.site, area: r.area },
-          metadata: r.metadata,
-          person_id: r.person_id,
-          occurred_at: r.occurred_at,
-          received_at: r.received_at,
-        },
-        before: {
-          label: r.routed_label,
-          severity: severity.data,
-          reactivity_time: r.routed_reactivity_time ?? "",
-          matched_rules: r.matched_rules,
-          tasks: r.routed_tasks ?? 0,
-        },
-      },
-    ];
-  });
+  const { signals: recorded, more } = await routedSignalsSince(c.get("db"), c.get("org").org_id, since);
   const patterns = profile.flow_rules.reduce((n, rule) => n + (rule.when.regex?.length ?? 0), 0);
   let scan = 0;
-  const affordable = recorded.findIndex((r) => (scan += patterns * Math.min(MAX_REGEX_SCANNED_CHARS, r.signal.title.length + (r.signal.body?.length ?? 0))) > MAX_REGEX_SCAN);
+  const affordable = recorded.findIndex((r) => {
+    scan += patterns * Math.min(MAX_REGEX_SCANNED_CHARS, r.signal.title.length + (r.signal.body?.length ?? 0));
+    return scan > MAX_REGEX_SCAN;
+  });
   const replayed = affordable === -1 ? recorded : recorded.slice(0, affordable);
   const report = dryRun(replayed, profile);
-  return c.json({ window, since, truncated: rows.length > MAX_SIGNALS || replayed.length < recorded.length, ...report }, 200);
+  return c.json({ window, since, truncated: more || replayed.length < recorded.length, ...report }, 200);
 });

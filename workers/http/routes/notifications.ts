@@ -5,12 +5,11 @@
  * retries and dead letters.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, lt } from "drizzle-orm";
 import { DomainError } from "../../../core/errors";
 import { inAudience, parseAudienceKey } from "../../../core/notifications/plan";
 import { decodeCursor, Limit } from "../../db/pagination";
-import { scan } from "../../db/queries";
-import { notifications } from "../../../d1/schema";
+import { listNotifications } from "../../db/queries";
+import type { NotificationRecord } from "../../../d1/rows";
 import { isOrgAdmin } from "../auth";
 import { ERRORS, OrgParam, SECURITY, json, router } from "../openapi";
 
@@ -60,15 +59,7 @@ export const notificationRoutes = router().openapi(list, async (c) => {
     const audience = parseAudienceKey(recipient);
     return audience !== null && inAudience(audience, positions);
   };
-  const fetch = (before: number | null, n: number) =>
-    c
-      .get("db")
-      .select()
-      .from(notifications)
-      .where(and(eq(notifications.org_id, c.get("org").org_id), eq(notifications.channel, channel), ...(before === null ? [] : [lt(notifications.seq, before)])))
-      .orderBy(desc(notifications.seq))
-      .limit(n);
-  const toItem = ({ org_id: _o, seq: _s, version: _v, ...rest }: typeof notifications.$inferSelect) => rest;
-  const wanted = (n: ReturnType<typeof toItem>) => mine(n.recipient) && (!q.status || n.status === q.status);
-  return c.json(await scan(fetch, toItem, wanted, q.limit, decodeCursor(q.cursor)), 200);
+  const wanted = (n: NotificationRecord) => mine(n.recipient) && (!q.status || n.status === q.status);
+  const before = decodeCursor(q.cursor);
+  return c.json(await listNotifications(c.get("db"), c.get("org").org_id, { channel, limit: q.limit, before }, wanted), 200);
 });

@@ -41,9 +41,7 @@ const read = createRoute({
 export const orgRoutes = router()
   .openapi(create, async (c) => {
     const body = c.req.valid("json");
-    const { profile, yaml } = body.profile_yaml
-      ? profileFromYaml(body.profile_yaml)
-      : shippedProfile(body.profile ?? DEFAULT_PROFILE);
+    const { profile, yaml } = body.profile_yaml ? profileFromYaml(body.profile_yaml) : shippedProfile(body.profile ?? DEFAULT_PROFILE);
     const adminInput = body.admin ?? { email: `admin@${body.slug}.${c.env.ORGO_EMAIL_DOMAIN}`, display_name: `${body.name} admin` };
     const [passwordHash, token] = [adminInput.password ? await hashPassword(adminInput.password) : null, newToken()];
     const org = {

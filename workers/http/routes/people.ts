@@ -1,11 +1,10 @@
 /** Users of an organization and API tokens. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, lt } from "drizzle-orm";
 import { notFound } from "../../../core/errors";
-import { Position, UserPatch } from "../../../core/model";
+import { Position, User, UserPatch } from "../../../core/model";
 import { hashPassword, hashToken, newToken } from "../../../core/security/secrets";
-import { users } from "../../../d1/schema";
-import { decodeCursor, Limit, page } from "../../db/pagination";
+import { decodeCursor, Limit } from "../../db/pagination";
+import { getUser, listUsers as usersPage } from "../../db/queries";
 import { isOrgAdmin, requireOrgAdmin } from "../auth";
 import { stubOf, unwrap } from "../org-client";
 import { CONFLICT, ERRORS, OrgParam, SECURITY, json, jsonBody, router } from "../openapi";
@@ -20,19 +19,9 @@ const UserCreate = z
   })
   .strict();
 
-const User = z.object({
-  user_id: z.string(),
-  email: z.string(),
-  display_name: z.string(),
-  admin: z.boolean(),
-  positions: z.array(z.object({ level: z.number(), role: z.string() })),
-  active: z.boolean(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  version: z.number(),
-});
-
-const TokenCreate = z.object({ name: z.string().trim().min(1).max(100), positions: z.array(Position).max(20).optional(), admin: z.boolean().default(false) }).strict();
+const TokenCreate = z
+  .object({ name: z.string().trim().min(1).max(100), positions: z.array(Position).max(20).optional(), admin: z.boolean().default(false) })
+  .strict();
 const TokenCreated = z.object({ token_id: z.string(), token: z.string() });
 
 const createUser = createRoute({
@@ -64,11 +53,25 @@ const revokeToken = createRoute({
   path: "/v1/orgs/{org}/tokens/{token_id}",
   summary: "Revoke a token (org admin)",
   middleware: [requireOrgAdmin] as const,
-  request: { params: OrgParam.extend({ token_id: z.string().min(1).max(100).openapi({ param: { name: "token_id", in: "path" } }) }) },
+  request: {
+    params: OrgParam.extend({
+      token_id: z
+        .string()
+        .min(1)
+        .max(100)
+        .openapi({ param: { name: "token_id", in: "path" } }),
+    }),
+  },
   responses: { 204: { description: "Revoked" }, ...ERRORS },
 });
 
-const UserParams = OrgParam.extend({ user_id: z.string().min(1).max(100).openapi({ param: { name: "user_id", in: "path" } }) });
+const UserParams = OrgParam.extend({
+  user_id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "user_id", in: "path" } }),
+});
 
 const listUsers = createRoute({
   tags: ["People"],
@@ -113,11 +116,6 @@ const deactivateUser = createRoute({
   responses: { 204: { description: "Deactivated" }, ...ERRORS },
 });
 
-const toUser = (row: typeof users.$inferSelect) => {
-  const { org_id: _o, seq: _s, password_hash: _p, ...rest } = row;
-  return rest;
-};
-
 export const peopleRoutes = router()
   .openapi(createUser, async (c) => {
     const body = c.req.valid("json");
@@ -157,24 +155,16 @@ export const peopleRoutes = router()
   })
   .openapi(listUsers, async (c) => {
     const { limit, cursor } = c.req.valid("query");
-    const before = decodeCursor(cursor);
-    const rows = await c
-      .get("db")
-      .select()
-      .from(users)
-      .where(and(eq(users.org_id, c.get("org").org_id), ...(before === null ? [] : [lt(users.seq, before)])))
-      .orderBy(desc(users.seq))
-      .limit(limit + 1);
-    return c.json(page(rows, limit, toUser), 200);
+    return c.json(await usersPage(c.get("db"), c.get("org").org_id, { limit, before: decodeCursor(cursor) }), 200);
   })
   .openapi(readUser, async (c) => {
     const { user_id } = c.req.valid("param");
     const caller = c.get("caller");
     const self = caller.kind === "member" && caller.user_id === user_id;
     if (!isOrgAdmin(c) && !self) throw notFound("user");
-    const row = await c.get("db").select().from(users).where(and(eq(users.org_id, c.get("org").org_id), eq(users.user_id, user_id))).get();
-    if (!row) throw notFound("user");
-    return c.json(toUser(row), 200);
+    const user = await getUser(c.get("db"), c.get("org").org_id, user_id);
+    if (!user) throw notFound("user");
+    return c.json(user, 200);
   })
   .openapi(patchUser, async (c) => {
     const { user_id } = c.req.valid("param");

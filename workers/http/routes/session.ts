@@ -4,11 +4,11 @@
  * user deactivated or a token revoked a moment ago must not pass.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import { DomainError } from "../../../core/errors";
+import { Position } from "../../../core/model";
 import { hashToken, newToken, verifyPassword } from "../../../core/security/secrets";
-import { orgs, users } from "../../../d1/schema";
+import { primaryDatabase } from "../../db/primary-db";
+import { loginCredentials, orgBySlug, whoAmI } from "../../db/queries";
 import { actorOf } from "../auth";
 import { orgObject, unwrap } from "../org-client";
 import { ERRORS, SECURITY, json, jsonBody, router } from "../openapi";
@@ -24,7 +24,7 @@ const Me = z.object({
   token_id: z.string().nullable(),
   token_kind: z.enum(["api", "session"]).nullable(),
   admin: z.boolean(),
-  positions: z.array(z.object({ level: z.number(), role: z.string() })),
+  positions: z.array(Position),
   expires_at: z.string().nullable(),
 });
 
@@ -59,15 +59,15 @@ export const sessionRoutes = router()
   .openapi(login, async (c) => {
     const body = c.req.valid("json");
     const denied = new DomainError("unauthorized", "wrong organization, email or password");
-    const db = drizzle(c.env.DB);
+    const db = primaryDatabase(c.env.DB);
     const email = body.email.toLowerCase();
-    const org = await db.select().from(orgs).where(eq(orgs.slug, body.org)).get();
+    const org = await orgBySlug(db, body.org);
     const object = org ? orgObject(c.env, org.org_id) : null;
     if (object) unwrap(c, await object.loginAttempt(email));
-    const user = org ? await db.select().from(users).where(and(eq(users.org_id, org.org_id), eq(users.email, email))).get() : undefined;
+    const user = org ? await loginCredentials(db, org.org_id, email) : null;
     // The hash is computed even for unknown users, so timing does not tell them apart.
     const valid = await verifyPassword(body.password, user?.password_hash ?? null);
-    if (!org || !object || !user || !user.active || !valid) throw denied;
+    if (!org || !object || !user?.active || !valid) throw denied;
     await object.loginSucceeded(email);
     const token = newToken();
     const expires_at = new Date(Date.now() + SESSION_HOURS * 3_600_000).toISOString();
@@ -99,19 +99,12 @@ export const sessionRoutes = router()
     if (caller.kind === "platform") {
       return c.json({ kind: "platform" as const, org: null, user: null, token_id: null, token_kind: null, admin: true, positions: [], expires_at: null }, 200);
     }
-    const db = c.get("db");
-    const [org, user] = await db.batch([
-      db.select({ org_id: orgs.org_id, slug: orgs.slug, name: orgs.name }).from(orgs).where(eq(orgs.org_id, caller.org_id)),
-      db
-        .select({ user_id: users.user_id, email: users.email, display_name: users.display_name })
-        .from(users)
-        .where(and(eq(users.org_id, caller.org_id), eq(users.user_id, caller.user_id ?? ""))),
-    ]);
+    const { org, user } = await whoAmI(c.get("db"), caller.org_id, caller.user_id);
     return c.json(
       {
         kind: "member" as const,
-        org: org[0] ?? null,
-        user: user[0] ?? null,
+        org,
+        user,
         token_id: caller.token_id,
         token_kind: caller.token_kind,
         admin: caller.admin,

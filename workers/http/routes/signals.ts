@@ -58,7 +58,9 @@ function headerKey(c: Context<AppEnv>): string | null {
   if (header === undefined) return null;
   const key = IdempotencyKey.safeParse(unquoted(header.trim()));
   if (!key.success) {
-    throw new DomainError("validation", "the Idempotency-Key header is not a valid key", [{ path: "Idempotency-Key", message: "a string of 1 to 200 characters" }]);
+    throw new DomainError("validation", "the Idempotency-Key header is not a valid key", [
+      { path: "Idempotency-Key", message: "a string of 1 to 200 characters" },
+    ]);
   }
   return key.data;
 }
@@ -67,7 +69,7 @@ function headerKey(c: Context<AppEnv>): string | null {
 function unquoted(value: string): string | null {
   if (!value.startsWith('"')) return value;
   const m = /^"((?:[^"\\]|\\["\\])*)"$/.exec(value);
-  return m ? m[1]!.replace(/\\(["\\])/g, "$1") : null;
+  return m?.[1] ? m[1].replace(/\\(["\\])/g, "$1") : null;
 }
 
 /** The header's key goes where the object looks for it; a body naming another key is a contradiction. */
@@ -110,7 +112,7 @@ async function batchItems(c: Context<AppEnv>): Promise<Item[]> {
   const body = await parseJson(c);
   const signals = body && typeof body === "object" ? (body as { signals?: unknown }).signals : undefined;
   if (!Array.isArray(signals)) {
-    throw new DomainError("validation", "send { \"signals\": [ … ] }", [{ path: "signals", message: "must be an array of signals" }]);
+    throw new DomainError("validation", 'send { "signals": [ … ] }', [{ path: "signals", message: "must be an array of signals" }]);
   }
   return signals.map(transportable);
 }
@@ -169,13 +171,21 @@ signalRoutes.post("/v1/orgs/:org/signals/batch", async (c) => {
     throw new DomainError("validation", `a batch holds at most ${MAX_BATCH} signals`, [{ path: "signals", message: `${items.length} signals` }]);
   }
   const valid = items.flatMap((item, index) => ("raw" in item ? [{ index, raw: item.raw }] : []));
-  const outcomes = unwrap(c, await stubOf(c).ingestSignals(c.get("actor"), valid.map((v) => v.raw), "offline"));
+  const outcomes = unwrap(
+    c,
+    await stubOf(c).ingestSignals(
+      c.get("actor"),
+      valid.map((v) => v.raw),
+      "offline",
+    ),
+  );
   const byIndex = new Map(valid.map((v, i) => [v.index, outcomes[i]]));
   const results = items.map((item, index) => {
     const r = byIndex.get(index);
     const error = "error" in item ? item.error : r && !r.ok ? r.error : null;
-    if (error) return { index, status: "rejected" as const, error: { code: error.code, detail: error.message, ...(error.errors ? { errors: error.errors } : {}) } };
-    const outcome = r && r.ok ? r.outcome : null;
+    if (error)
+      return { index, status: "rejected" as const, error: { code: error.code, detail: error.message, ...(error.errors ? { errors: error.errors } : {}) } };
+    const outcome = r?.ok ? r.outcome : null;
     return {
       index,
       status: outcome?.duplicate ? ("duplicate" as const) : ("created" as const),

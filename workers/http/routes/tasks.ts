@@ -7,7 +7,12 @@ import { stubOf, unwrap } from "../org-client";
 import { seen, visibleTo } from "../visibility";
 import { CONFLICT, ERRORS, OrgParam, SECURITY, json, jsonBody, router } from "../openapi";
 
-const id = (name: string) => z.string().min(1).max(100).openapi({ param: { name, in: "path" } });
+const id = (name: string) =>
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name, in: "path" } });
 const CaseParams = OrgParam.extend({ case_id: id("case_id") });
 const TaskParams = OrgParam.extend({ task_id: id("task_id") });
 

@@ -1,0 +1,26 @@
+/**
+ * Carries out a plan: the one place where what the core decided becomes
+ * storage writes (each of which queues its D1 copy in the store). It decides
+ * nothing; it runs inside the command's transaction, so a plan is applied
+ * whole or not at all. List positions and audit and notification numbers are
+ * handed out here, in the plan's order.
+ */
+import type { Plan } from "../../core/engine";
+import type { OrgStore } from "./org-store";
+
+export function applyPlan<A>(store: OrgStore, plan: Plan<A>): A {
+  for (const w of plan.cases) store.putCase(w.record, w.insert);
+  for (const w of plan.tasks) store.putTask(w.record, w.location, w.insert);
+  for (const s of plan.signals) store.putSignal(s);
+  for (const a of plan.audit) store.audit(a.event, a.case_id);
+  for (const caseId of plan.dedupe.clear) store.clearDedupe(caseId);
+  for (const d of plan.dedupe.set) store.setDedupe(d.key, d.case_id);
+  for (const w of plan.pattern_windows) store.setPatternState(w.rule_id, w.group, w.state);
+  for (const d of plan.timers.drop) {
+    if ("timer_id" in d) store.deleteTimer(d.timer_id);
+    else store.dropTimers(d.entity_id, d.kind ?? undefined);
+  }
+  for (const t of plan.timers.arm) store.setTimer(t);
+  for (const n of plan.notices) store.putNotice(n);
+  return plan.answer;
+}

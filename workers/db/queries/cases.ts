@@ -1,0 +1,47 @@
+/** Cases: the filtered list, newest first, and one case with its tasks. */
+import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
+import type { Case, CaseStatus, Severity, Task } from "../../../core/model";
+import type { Database } from "../../../d1/database";
+import { rowToCase, rowToTask } from "../../../d1/rows";
+import { cases, tasks } from "../../../d1/schema";
+import { everything, type Page, scan } from "./scan";
+
+export async function listCases(
+  db: Database,
+  orgId: string,
+  f: { status?: CaseStatus; label?: string; severity?: Severity; limit: number; before: number | null },
+  visible: (c: Case) => boolean = everything,
+): Promise<Page<Case>> {
+  const where: SQL[] = [eq(cases.org_id, orgId)];
+  if (f.status) where.push(eq(cases.status, f.status));
+  if (f.label) where.push(eq(cases.label, f.label));
+  if (f.severity) where.push(eq(cases.severity, f.severity));
+  const fetch = (before: number | null, n: number) =>
+    db
+      .select()
+      .from(cases)
+      .where(and(...where, ...(before === null ? [] : [lt(cases.seq, before)])))
+      .orderBy(desc(cases.seq))
+      .limit(n);
+  return scan(fetch, rowToCase, visible, f.limit, f.before);
+}
+
+/**
+ * A case and its tasks, oldest first, in one round trip (and one snapshot);
+ * null when the organization has no such case. The caller judges visibility.
+ */
+export async function getCaseWithTasks(db: Database, orgId: string, caseId: string): Promise<{ case: Case; tasks: Task[] } | null> {
+  const [found, taskRows] = await db.batch([
+    db
+      .select()
+      .from(cases)
+      .where(and(eq(cases.org_id, orgId), eq(cases.case_id, caseId))),
+    db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.org_id, orgId), eq(tasks.case_id, caseId)))
+      .orderBy(asc(tasks.seq)),
+  ]);
+  const row = found[0];
+  return row ? { case: rowToCase(row), tasks: taskRows.map(rowToTask) } : null;
+}
