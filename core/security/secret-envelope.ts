@@ -13,6 +13,7 @@
  * while values sealed under the fallback stay readable as long as the admin
  * token is unchanged.
  */
+import { fromBase64url, toBase64url } from "./base64url";
 
 export type KeySource = "secrets-key" | "admin-token";
 
@@ -34,13 +35,6 @@ export interface SecretKeyring {
 }
 
 export type Opened = { ok: true; value: string } | { ok: false; reason: string };
-
-const b64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-const fromB64url = (text: string) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 
 export async function deriveSecretsKey(material: string, info: string): Promise<CryptoKey> {
   const ikm = await crypto.subtle.importKey("raw", new TextEncoder().encode(material), "HKDF", false, ["deriveKey"]);
@@ -70,7 +64,7 @@ export async function sealSecret(ring: SecretKeyring, orgId: string, name: strin
   const key = ring.keys[ring.sealWith] as CryptoKey;
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: additionalData(orgId, name) }, key, new TextEncoder().encode(value));
-  return [FORMAT, ring.sealWith, b64url(iv), b64url(new Uint8Array(sealed))].join(".");
+  return [FORMAT, ring.sealWith, toBase64url(iv), toBase64url(new Uint8Array(sealed))].join(".");
 }
 
 /** Never throws: a value that cannot be opened comes back with the reason (for the delivery log). */
@@ -85,7 +79,11 @@ export async function openSecret(ring: SecretKeyring | null, orgId: string, name
     return { ok: false, reason: `secret ${name} was sealed with a key derived from ${variable}, which is not configured; set the secret again` };
   }
   try {
-    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromB64url(iv), additionalData: additionalData(orgId, name) }, key, fromB64url(data));
+    const plain = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: fromBase64url(iv), additionalData: additionalData(orgId, name) },
+      key,
+      fromBase64url(data),
+    );
     return { ok: true, value: new TextDecoder().decode(plain) };
   } catch {
     return { ok: false, reason: `secret ${name} does not decrypt (the key changed, or it belongs elsewhere); set the secret again` };

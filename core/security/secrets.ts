@@ -5,20 +5,15 @@
  * count the Workers runtime accepts, with a per-user salt, compared in
  * constant time.
  */
+import { fromBase64url, toBase64url } from "./base64url";
 
 export const PBKDF2_ITERATIONS = 100_000;
 const TOKEN_PREFIX = "orgo_";
 
-const b64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-const fromB64url = (text: string) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 export function newToken(): string {
-  return TOKEN_PREFIX + b64url(crypto.getRandomValues(new Uint8Array(32)));
+  return TOKEN_PREFIX + toBase64url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
 export async function hashToken(token: string): Promise<string> {
@@ -47,13 +42,13 @@ async function pbkdf2(password: string, salt: Uint8Array<ArrayBuffer>, iteration
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const hash = await pbkdf2(password, salt, PBKDF2_ITERATIONS);
-  return `pbkdf2-sha256$${PBKDF2_ITERATIONS}$${b64url(salt)}$${b64url(hash)}`;
+  return `pbkdf2-sha256$${PBKDF2_ITERATIONS}$${toBase64url(salt)}$${toBase64url(hash)}`;
 }
 
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
   // Without a stored hash the work is still done, so timing does not reveal unknown users.
   const [scheme, iter, salt, hash] = (stored ?? `pbkdf2-sha256$${PBKDF2_ITERATIONS}$AAAAAAAAAAAAAAAAAAAAAA$`).split("$");
   if (scheme !== "pbkdf2-sha256" || !iter || salt === undefined || hash === undefined) return false;
-  const derived = await pbkdf2(password, fromB64url(salt), Number(iter));
-  return constantTimeEqual(derived, fromB64url(hash)) && stored !== null;
+  const derived = await pbkdf2(password, fromBase64url(salt), Number(iter));
+  return constantTimeEqual(derived, fromBase64url(hash)) && stored !== null;
 }

@@ -100,15 +100,8 @@ export function updateUser(ctx: CommandContext, userId: string, change: UserChan
   return next;
 }
 
-export interface TokenDraft {
-  token_hash: string;
-  kind: "api" | "session";
-  name: string;
-  user_id: string | null;
-  admin: boolean;
-  positions: Position[];
-  expires_at: string | null;
-}
+/** A token as issued: everything the store keeps but what issuing adds (id, creation, revocation, version). */
+export type TokenDraft = Omit<StoredToken, "token_id" | "revoked_at" | "created_at" | "version">;
 
 export function createToken(ctx: CommandContext, draft: TokenDraft): StoredToken {
   checkPositions(ctx, draft.positions);
