@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { planCaseCreate, planCasePatch, type CasePatchSnapshot } from "../../core/engine";
 import { DomainError } from "../../core/errors";
 import { makeTimer } from "../../core/scheduling/timers";
-import { ADMIN, MAINTENANCE_STAFF, NOW, actor, at, env, memoryLookup, storedCase } from "../support/plan-fixtures";
+import { ADMIN, errorCode, MAINTENANCE_STAFF, NOW, actor, at, env, memoryLookup, storedCase } from "../support/plan-fixtures";
 
 describe("creating a case", () => {
   it("takes the profile's default label and the default severity, timed from now", () => {
@@ -90,14 +90,7 @@ describe("patching a case", () => {
   });
 
   it("refuses a stale If-Match (409), a closed case (422), and a case out of the actor's reach (404, 403)", () => {
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return (e as DomainError).code;
-      }
-      return "none";
-    };
+    const code = errorCode;
     expect(code(() => planCasePatch(snap(), { title: "x" }, 7, env()))).toBe("version_conflict");
     expect(code(() => planCasePatch(snap({ case: storedCase({ status: "closed" }) }), { title: "x" }, null, env()))).toBe("invalid_transition");
     expect(code(() => planCasePatch(snap({ case: null }), { title: "x" }, null, env()))).toBe("not_found");

@@ -1,18 +1,10 @@
 /** The task commands as pure plans: inheritance, owners, deadlines, timers dropped and armed, the case following its tasks. */
 import { describe, expect, it } from "vitest";
 import { planTaskCreate, planTaskTransition, planTimer, type TaskTransitionSnapshot } from "../../core/engine";
-import type { DomainError } from "../../core/errors";
 import { makeTimer } from "../../core/scheduling/timers";
-import { ADMIN, MAINTENANCE_STAFF, NOW, at, env, memoryLookup, roleId, storedCase, storedTask } from "../support/plan-fixtures";
+import { ADMIN, errorCode, MAINTENANCE_STAFF, NOW, at, env, memoryLookup, roleId, storedCase, storedTask } from "../support/plan-fixtures";
 
-const code = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    return (e as DomainError).code;
-  }
-  return "none";
-};
+const code = errorCode;
 
 describe("adding a task", () => {
   it("inherits the case's label and severity, takes its owner by id, and is timed from now", () => {

@@ -5,6 +5,7 @@
  * Node only (no Workers types).
  */
 import type { OrgLookup, PlanEnv, Recipient } from "../../core/engine";
+import type { DomainError } from "../../core/errors";
 import type { Case, Position, Role, Task } from "../../core/model";
 import type { PatternState } from "../../core/patterns";
 import type { Actor } from "../../core/privacy/visibility";
@@ -63,6 +64,16 @@ notifications:
 
 /** A Monday morning; every deadline below is counted from it. */
 export const NOW = new Date("2026-03-02T09:00:00.000Z");
+
+/** The code of the domain error `f` throws, or "none". */
+export function errorCode(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return (e as DomainError).code;
+  }
+  return "none";
+}
 export const at = (iso: string) => new Date(iso).getTime();
 
 export const ROLES: Role[] = PROFILE.roles.map((name, i) => ({ role_id: `role-${i + 1}`, name, parent: name.includes(".") ? "Operations" : null }));
