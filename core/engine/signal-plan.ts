@@ -11,7 +11,7 @@ import { DomainError, problemsFromZod } from "../errors";
 import { routingOf } from "../flow-rules/dry-run";
 import { evaluateSignal, type NormalizedSignal, type RoutingDecision } from "../flow-rules/evaluate";
 import { requireLabel } from "../labels";
-import { SignalInput } from "../model/inputs";
+import { IdempotencyKey, SignalInput } from "../model/inputs";
 import type { Case, Task } from "../model/records";
 import type { PersonLink } from "../privacy/person-sight";
 import { canSee, type Guarded, type Viewer } from "../privacy/visibility";
@@ -22,11 +22,9 @@ import { addTask, caseDraft, openCase, taskDraft } from "./steps";
 
 /** The key of a raw item, read before any validation. */
 export function idempotencyKeyOf(raw: unknown): string | null {
-  if (raw && typeof raw === "object" && "idempotency_key" in raw) {
-    const key = (raw as { idempotency_key: unknown }).idempotency_key;
-    if (typeof key === "string" && key.length > 0 && key.length <= 200) return key;
-  }
-  return null;
+  if (!raw || typeof raw !== "object" || !("idempotency_key" in raw)) return null;
+  const key = IdempotencyKey.safeParse((raw as { idempotency_key: unknown }).idempotency_key);
+  return key.success ? key.data : null;
 }
 
 /** Batches are applied in `occurred_at` order so offline sites replay history as it happened. */

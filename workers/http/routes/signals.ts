@@ -11,6 +11,7 @@ import type { Context } from "hono";
 import { DomainError, type DomainErrorData } from "../../../core/errors";
 import { IdempotencyKey, jsonBoundsProblem, SIGNAL_ITEM_BOUNDS, SignalInput } from "../../../core/model";
 import type { AppEnv } from "../../env";
+import { bodyText } from "../content-type";
 import { stubOf, unwrap } from "../org-client";
 import { ERRORS, OrgParam, SECURITY, json, router } from "../openapi";
 
@@ -108,7 +109,7 @@ function parseNdjson(text: string): Item[] {
 }
 
 async function batchItems(c: Context<AppEnv>): Promise<Item[]> {
-  if (/ndjson/i.test(c.req.header("content-type") ?? "")) return parseNdjson(await c.req.text());
+  if (/ndjson/i.test(c.req.header("content-type") ?? "")) return parseNdjson(await bodyText(c));
   const body = await parseJson(c);
   const signals = body && typeof body === "object" ? (body as { signals?: unknown }).signals : undefined;
   if (!Array.isArray(signals)) {
