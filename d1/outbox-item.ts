@@ -1,6 +1,6 @@
 /** What the outbox carries to D1: one full row per change, keyed by its table. */
 import type { Privacy } from "../core/model";
-import type { audit_events, notifications, persons, roles, signals, tokens, users } from "./schema";
+import type { audit_events, email_attachments, email_messages, notifications, persons, roles, signals, tokens, users } from "./schema";
 import type { CaseRow, TaskRow } from "./rows";
 
 export type OutboxItem =
@@ -13,5 +13,9 @@ export type OutboxItem =
   | { kind: "person"; row: typeof persons.$inferInsert }
   | { kind: "token"; row: typeof tokens.$inferInsert }
   | { kind: "notification"; row: typeof notifications.$inferInsert }
+  | { kind: "email"; row: typeof email_messages.$inferInsert }
+  | { kind: "email_attachment"; row: typeof email_attachments.$inferInsert }
+  | { kind: "email_adopted"; row: { org_id: string; email_id: string; case_id: string; version: number } }
+  | { kind: "email_status"; row: { org_id: string; email_id: string; status: string; version: number } }
   | { kind: "case_deleted"; row: { org_id: string; case_id: string } }
   | { kind: "org_settings"; row: { org_id: string; profile: string; privacy: Privacy } };

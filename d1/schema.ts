@@ -77,6 +77,7 @@ export const tokens = sqliteTable(
 const caseColumns = {
   case_id: text("case_id").primaryKey(),
   org_id: text("org_id").notNull(),
+  ref: text("ref").notNull(),
   seq: integer("seq").notNull(),
   title: text("title").notNull(),
   description: text("description"),
@@ -104,6 +105,7 @@ const caseColumns = {
 
 export const cases = sqliteTable("cases", caseColumns, (t) => [
   uniqueIndex("cases_org_seq").on(t.org_id, t.seq),
+  uniqueIndex("cases_org_ref").on(t.org_id, t.ref),
   index("cases_org_person_seq").on(t.org_id, t.person_id, t.seq),
   index("cases_org_status_seq").on(t.org_id, t.status, t.seq),
   index("cases_org_label_seq").on(t.org_id, t.label, t.seq),
@@ -244,4 +246,64 @@ export const notifications = sqliteTable(
   ],
 );
 
-export const schema = { orgs, roles, users, tokens, persons, cases, tasks, signals, audit_events, notifications };
+/**
+ * Mail in and out. Inbound: every message once (by Message-ID), on its case's
+ * timeline or, for loop-safe mail that threads nowhere, recorded alone. The
+ * raw message and each attachment are in R2 under the keys kept here.
+ */
+export const email_messages = sqliteTable(
+  "email_messages",
+  {
+    email_id: text("email_id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    seq: integer("seq").notNull(),
+    case_id: text("case_id"),
+    direction: text("direction", { enum: ["inbound", "outbound"] }).notNull(),
+    /** inbound: opened (a case), joined (a case's thread), recorded (loop-safe mail); outbound: queued, sent, failed */
+    status: text("status").notNull(),
+    message_id: text("message_id").notNull(),
+    from_address: text("from_address").notNull(),
+    from_name: text("from_name"),
+    to: text("to", { mode: "json" }).notNull().$type<string[]>(),
+    cc: text("cc", { mode: "json" }).notNull().$type<string[]>(),
+    subject: text("subject").notNull(),
+    /** The author's new text only (quotes and signature removed). */
+    text: text("text").notNull(),
+    /** The whole body as text, quotes included. */
+    full_text: text("full_text").notNull(),
+    sent_at: text("sent_at"),
+    received_at: text("received_at").notNull(),
+    in_reply_to: text("in_reply_to", { mode: "json" }).notNull().$type<string[]>(),
+    references: text("references", { mode: "json" }).notNull().$type<string[]>(),
+    /** Why the message opened no case (auto-reply, bounce, list…), when that is so. */
+    loop_reason: text("loop_reason"),
+    mailbox_hint: text("mailbox_hint"),
+    raw_key: text("raw_key"),
+    version: integer("version").notNull(),
+  },
+  (t) => [
+    uniqueIndex("email_org_seq").on(t.org_id, t.seq),
+    index("email_org_case_seq").on(t.org_id, t.case_id, t.seq),
+    index("email_org_message").on(t.org_id, t.message_id),
+  ],
+);
+
+export const email_attachments = sqliteTable(
+  "email_attachments",
+  {
+    attachment_id: text("attachment_id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    email_id: text("email_id").notNull(),
+    case_id: text("case_id"),
+    position: integer("position").notNull(),
+    filename: text("filename"),
+    content_type: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    content_id: text("content_id"),
+    disposition: text("disposition").notNull(),
+    r2_key: text("r2_key").notNull(),
+  },
+  (t) => [index("email_attachments_org_case").on(t.org_id, t.case_id), index("email_attachments_org_email").on(t.org_id, t.email_id, t.position)],
+);
+
+export const schema = { orgs, roles, users, tokens, persons, cases, tasks, signals, audit_events, notifications, email_messages, email_attachments };

@@ -11,9 +11,13 @@ import { EmailMessage } from "cloudflare:email";
 import { DurableObject } from "cloudflare:workers";
 import {
   batchOrder,
+  type EmailAnswer,
+  type EmailWrite,
   idempotencyKeyOf,
   planCaseCreate,
   planCasePatch,
+  planInboundEmail,
+  planReply,
   planSignal,
   planTaskCreate,
   planTaskTransition,
@@ -24,7 +28,21 @@ import {
 } from "../core/engine";
 import { DomainError, fail, isDomainError, type Result } from "../core/errors";
 import type { DomainErrorData } from "../core/errors";
-import type { Case, CaseCreate, CasePatch, Person, PersonCreate, PersonPatch, Role, SignalSource, Task, TaskCreate, TaskTransition, User } from "../core/model";
+import type {
+  Case,
+  CaseCreate,
+  CasePatch,
+  CaseReply,
+  Person,
+  PersonCreate,
+  PersonPatch,
+  Role,
+  SignalSource,
+  Task,
+  TaskCreate,
+  TaskTransition,
+  User,
+} from "../core/model";
 import { LOGIN_WINDOW_MS, loginVerdict } from "../core/security/login-throttle";
 import type { SecretSummary } from "../core/security/org-secret";
 import { keyringFrom, sealSecret, type SecretKeyring } from "../core/security/secret-envelope";
@@ -33,9 +51,9 @@ import type { Profile } from "../core/profiles";
 import type { Timer } from "../core/scheduling/timers";
 import { cutoffs, purgeClosedCases, purgeD1Batch, RETENTION_BATCH, RETENTION_MAX_BATCHES, type RetentionCutoffs } from "./commands/retention";
 import type { Actor } from "../core/privacy/visibility";
-import { auditEvent, SYSTEM_ACTOR, type CommandContext } from "./commands/context";
+import { auditEvent, EMAIL_ACTOR, SYSTEM_ACTOR, type CommandContext } from "./commands/context";
 import { deliver, type DeliveryEnv } from "./commands/deliver";
-import { plainTextMessage } from "./commands/mime";
+import { composeMail } from "./commands/compose-mail";
 import {
   createToken,
   createUser,
@@ -56,7 +74,17 @@ import { applyPlan } from "./store/apply-plan";
 import { migrate } from "./store/migrations";
 import { OrgStore, type StoredToken, type StoredUser } from "./store/org-store";
 import { SecretStore } from "./store/secret-store";
-import { caseCreateSnapshot, casePatchSnapshot, signalSnapshot, taskCreateSnapshot, taskTransitionSnapshot, timerSnapshot } from "./store/snapshots";
+import type { InboundEmail } from "../core/email/inbound";
+import {
+  caseCreateSnapshot,
+  casePatchSnapshot,
+  emailSnapshot,
+  replySnapshot,
+  signalSnapshot,
+  taskCreateSnapshot,
+  taskTransitionSnapshot,
+  timerSnapshot,
+} from "./store/snapshots";
 
 /** How long a command waits for its D1 copy before answering anyway (the alarm finishes the flush). */
 const FLUSH_WAIT_MS = 2_000;
@@ -199,6 +227,33 @@ export class OrgObject extends DurableObject<Env> {
     const routed = routeSignal(raw, source, ctx.profile, ctx.now);
     const snapshot = signalSnapshot(this.store, routed);
     return applyPlan(this.store, planSignal(snapshot, routed, ctx));
+  }
+
+  /**
+   * One received message, in one transaction: a redelivery (same Message-ID)
+   * adds nothing, a reply joins its case, anything else is routed as a signal.
+   * The Worker has already stored the raw message, so a failure here loses
+   * nothing: the delivery is retried and lands once.
+   */
+  ingestEmail(email: InboundEmail): Promise<Result<EmailAnswer>> {
+    // The sending server reads nothing back: the answer need not wait for D1 (the flush runs on behind it).
+    return this.command(
+      EMAIL_ACTOR,
+      (ctx) => applyPlan(this.store, planInboundEmail(emailSnapshot(this.store, email), email, ctx)),
+      undefined,
+      this.now(),
+      false,
+    );
+  }
+
+  /** An answer by mail on a case; the alarm sends it. */
+  replyToCase(actor: Actor, caseId: string, input: CaseReply): Promise<Result<EmailWrite>> {
+    return this.command(actor, (ctx) => {
+      const org = this.store.org();
+      const domain = this.env.ORGO_EMAIL_DOMAIN || "orgo.test";
+      const snapshot = replySnapshot(this.store, caseId, `${org?.slug ?? "orgo"}@${domain}`, domain);
+      return applyPlan(this.store, planReply(snapshot, input, ctx));
+    });
   }
 
   createUser(actor: Actor, draft: UserDraft): Promise<Result<User>> {
@@ -368,17 +423,19 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   private deliveryEnv(): DeliveryEnv {
-    const domain = this.env.ORGO_EMAIL_DOMAIN;
+    const domain = this.env.ORGO_EMAIL_DOMAIN || "orgo.test";
     const mailer = this.env.MAILER;
-    const orgId = this.store.org()?.org_id ?? "";
+    const org = this.store.org();
+    const orgId = org?.org_id ?? "";
     return {
+      mailbox: `${org?.slug ?? "orgo"}@${domain}`,
+      domain,
       signingSecret: async (name) => readSecret(this.secrets, await this.keyring(), orgId, name),
       mode: deploymentMode(this.env.ORGO_ENV),
       sendEmail:
         this.env.ORGO_EMAIL_DELIVERY === "send_email"
-          ? async (to, subject, text) => {
-              const from = `notifications@${domain}`;
-              await mailer.send(new EmailMessage(from, to, plainTextMessage(from, to, subject, text, domain)));
+          ? async (mail) => {
+              await mailer.send(new EmailMessage(mail.from, mail.to, composeMail(mail)));
             }
           : null,
     };
@@ -419,7 +476,13 @@ export class OrgObject extends DurableObject<Env> {
     return { store: this.store, now, actor, profile, newId: () => crypto.randomUUID() };
   }
 
-  private async command<T>(actor: Actor, decide: (ctx: CommandContext) => T, profileOverride?: Profile, now = this.now()): Promise<Result<T>> {
+  private async command<T>(
+    actor: Actor,
+    decide: (ctx: CommandContext) => T,
+    profileOverride?: Profile,
+    now = this.now(),
+    readYourWrites = true,
+  ): Promise<Result<T>> {
     const profile = profileOverride ?? this.profile();
     if (!profile) return fail(new DomainError("not_found", "organization not found"));
     const ctx = this.context(actor, profile, now);
@@ -430,7 +493,7 @@ export class OrgObject extends DurableObject<Env> {
       if (isDomainError(e)) return fail(e);
       throw e;
     }
-    return this.settle(value);
+    return this.settle(value, readYourWrites);
   }
 
   /**
@@ -478,11 +541,14 @@ export class OrgObject extends DurableObject<Env> {
    * them. After a successful flush it moves back to the earliest timer, so a
    * command leaves no alarm of its own behind.
    */
-  private async settle<T>(value: T): Promise<Result<T>> {
+  private async settle<T>(value: T, readYourWrites = true): Promise<Result<T>> {
     const head = this.store.outboxHead();
     await this.armAlarm(this.now().getTime() + FLUSH_WAIT_MS + OUTBOX_RETRY_MS);
-    await this.flushUpTo(head, FLUSH_WAIT_MS);
-    await this.armAlarm();
+    const flushed = this.flushUpTo(head, FLUSH_WAIT_MS)
+      .then(() => this.armAlarm())
+      .catch((e) => console.error(JSON.stringify({ msg: "re-arm after flush failed", error: String(e) })));
+    if (readYourWrites) await flushed;
+    else this.ctx.waitUntil(flushed);
     return { ok: true, value, bookmark: this.bookmark };
   }
 

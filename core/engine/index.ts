@@ -17,3 +17,5 @@ export {
   type SignalSnapshot,
 } from "./signal-plan";
 export { planTimer, type TimerOutcome, type TimerSnapshot } from "./timer-plan";
+export { planInboundEmail, type EmailAnswer, type EmailOutcome, type EmailSnapshot } from "./email-plan";
+export { planReply, type ReplySnapshot, type ThreadTip } from "./reply-plan";

@@ -12,6 +12,7 @@
  * timers as drops to run first and arms to run after, with an arm that a later
  * drop cancels taken out; pattern windows at their final state.
  */
+import type { InboundAttachment } from "../email/inbound";
 import type { Routing } from "../flow-rules/dry-run";
 import type { NormalizedSignal } from "../flow-rules/evaluate";
 import type { AuditEvent, Case, Location, Position, Role, Task } from "../model/records";
@@ -46,6 +47,8 @@ export interface OrgLookup {
   roleById(roleId: string): Role | null;
   patternWindow(ruleId: string, group: string): PatternState | null;
   mailRecipients(): readonly Recipient[];
+  /** Whether a case of the organization already has this ref. */
+  caseRefTaken(ref: string): boolean;
 }
 
 /** Who a step acts as: the audit log's actor, and the creator recorded on new records. */
@@ -88,6 +91,39 @@ export interface SignalRecord {
   outcome: SignalOutcome;
 }
 
+/** A message in or out, as the organization keeps it (its D1 row, less the list position). */
+export interface EmailWrite {
+  email_id: string;
+  case_id: string | null;
+  direction: "inbound" | "outbound";
+  status: "opened" | "joined" | "recorded" | "queued" | "sent" | "failed";
+  message_id: string;
+  from_address: string;
+  from_name: string | null;
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string;
+  full_text: string;
+  sent_at: string | null;
+  received_at: string;
+  in_reply_to: string[];
+  references: string[];
+  loop_reason: string | null;
+  mailbox_hint: string | null;
+  raw_key: string | null;
+  version: number;
+  attachments: InboundAttachment[];
+  /** Every id that threads a later message to this one's case (its own and those it names). */
+  thread_ids: string[];
+}
+
+/** Mail recorded without a case that a case now takes in (it belongs to the case's thread). */
+export interface EmailAdoption {
+  email_id: string;
+  case_id: string;
+}
+
 export interface AuditWrite {
   event: AuditEvent;
   /** The case whose timeline shows the event. */
@@ -123,6 +159,8 @@ export interface Plan<A> {
   cases: CaseWrite[];
   tasks: TaskWrite[];
   signals: SignalRecord[];
+  emails: EmailWrite[];
+  email_adoptions: EmailAdoption[];
   /** In the order the events happened (the applier numbers them so). */
   audit: AuditWrite[];
   /** Drops run before arms. */
@@ -166,6 +204,8 @@ export class PlanBuilder {
   private readonly cases = new Map<string, CaseWrite>();
   private readonly tasks = new Map<string, TaskWrite>();
   private readonly signals: SignalRecord[] = [];
+  private readonly emails: EmailWrite[] = [];
+  private readonly adoptions: EmailAdoption[] = [];
   private readonly audits: AuditWrite[] = [];
   private readonly drops: TimerDrop[] = [];
   private arms: Timer[] = [];
@@ -201,6 +241,14 @@ export class PlanBuilder {
 
   recordSignal(record: SignalRecord): void {
     this.signals.push(record);
+  }
+
+  recordEmail(record: EmailWrite): void {
+    this.emails.push(record);
+  }
+
+  adoptEmail(adoption: EmailAdoption): void {
+    this.adoptions.push(adoption);
   }
 
   audit(by: Author, action: string, entityType: string, entityId: string, changes: Record<string, unknown>, caseId: string | null): void {
@@ -253,6 +301,8 @@ export class PlanBuilder {
       cases: [...this.cases.values()],
       tasks: [...this.tasks.values()],
       signals: [...this.signals],
+      emails: [...this.emails],
+      email_adoptions: [...this.adoptions],
       audit: [...this.audits],
       timers: { drop: [...this.drops], arm: [...this.arms] },
       notices: [...this.notices],

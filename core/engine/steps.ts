@@ -11,6 +11,7 @@ import { DEFAULT_SEVERITY } from "../flow-rules/evaluate";
 import { requireLabel } from "../labels";
 import { applyCaseAggregate } from "../machines";
 import type { Severity } from "../model/enums";
+import { caseRefOf } from "../model/case-ref";
 import type { Case, Location, Metadata, Role, Task } from "../model/records";
 import { seesPerson, type PersonLink } from "../privacy/person-sight";
 import { canAct, canSee, type Guarded, type Viewer } from "../privacy/visibility";
@@ -184,8 +185,10 @@ export function openCase(b: PlanBuilder, by: Author, draft: CaseDraft, on: "new_
   const severity = draft.severity ?? DEFAULT_SEVERITY;
   const { reactivity_time, deadline } = reactivityDeadline(now, severity, profile, draft.reactivity_time ?? undefined);
   const reactivity_deadline = deadline.toISOString();
+  const caseId = unusedCaseId(b);
   const c: Case = {
-    case_id: b.id(),
+    case_id: caseId,
+    ref: caseRefOf(caseId),
     title: draft.title,
     description: draft.description,
     label,
@@ -212,6 +215,14 @@ export function openCase(b: PlanBuilder, by: Author, draft: CaseDraft, on: "new_
   b.arm(escalationTimer("case", c.case_id, 0, reactivity_deadline));
   notify(b, { on, severity: c.severity, label: c.label, owner_role: null }, { entity_type: "case", entity_id: c.case_id, case_id: c.case_id, title: c.title });
   return c;
+}
+
+/** A fresh case id whose ref no other case of the organization has (refs are short, so they may collide). */
+function unusedCaseId(b: PlanBuilder): string {
+  for (;;) {
+    const id = b.id();
+    if (!b.lookup.caseRefTaken(caseRefOf(id))) return id;
+  }
 }
 
 /**

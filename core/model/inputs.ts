@@ -223,3 +223,12 @@ export const UserPatch = z
   .strict()
   .refine((p) => Object.keys(p).length > 0, { message: "at least one field to change" });
 export type UserPatch = z.infer<typeof UserPatch>;
+
+/** An answer by mail on a case: to the case's last correspondent unless `to` names someone. */
+export const CaseReply = z
+  .object({
+    body: Text(100_000),
+    to: z.string().trim().max(320).email().optional(),
+  })
+  .strict();
+export type CaseReply = z.infer<typeof CaseReply>;

@@ -21,6 +21,8 @@ export type Metadata = z.infer<typeof Metadata>;
 
 export const Case = z.object({
   case_id: Uuid,
+  /** Short and unique in the organization: the `[Orgo #<ref>]` tag that threads mail back to the case. */
+  ref: z.string(),
   title: z.string(),
   description: z.string().nullable(),
   label: z.string(),

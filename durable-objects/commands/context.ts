@@ -10,6 +10,8 @@ import type { Actor } from "../../core/privacy/visibility";
 import type { OrgStore } from "../store/org-store";
 
 export const SYSTEM_ACTOR: Actor = { ref: "system", user_id: null, admin: true, positions: [] };
+/** The email gateway: what mail opens is routed by the rules, and the gateway itself is answered in full. */
+export const EMAIL_ACTOR: Actor = { ref: "email", user_id: null, admin: true, positions: [] };
 
 export interface CommandContext extends PlanEnv {
   store: OrgStore;

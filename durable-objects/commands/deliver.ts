@@ -19,6 +19,7 @@ import { makeTimer, type Timer } from "../../core/scheduling/timers";
 import type { Opened } from "../../core/security/secret-envelope";
 import { webhookUrlProblem, type DeploymentMode } from "../../core/security/webhook-url";
 import type { Delivery, OrgStore } from "../store/org-store";
+import type { OutgoingMail } from "./compose-mail";
 
 export const SIGNATURE_HEADER = "x-orgo-signature";
 const TIMEOUT_MS = 10_000;
@@ -28,7 +29,10 @@ export interface DeliveryEnv {
   /** The organization's secret of this name (never the Worker's environment). */
   signingSecret(name: string): Promise<Opened>;
   mode: DeploymentMode;
-  sendEmail: ((to: string, subject: string, text: string) => Promise<void>) | null;
+  sendEmail: ((mail: OutgoingMail) => Promise<void>) | null;
+  /** The organization's own address (`<slug>@<domain>`) and the domain its message ids use. */
+  mailbox: string;
+  domain: string;
 }
 
 interface AttemptResult {
@@ -76,14 +80,46 @@ async function attempt(d: Delivery, profile: Profile, orgSlug: string, env: Deli
     }
     if (d.channel === "email") {
       if (!env.sendEmail) return { ok: true, detail: "kept in the local outbox", status: "outbox" };
-      const subject = `[Orgo] ${String(d.payload.event)}: ${String(d.payload.title ?? "")}`.slice(0, 200);
-      await env.sendEmail(d.recipient, subject, JSON.stringify(d.payload, null, 2));
+      await env.sendEmail(outgoingMail(d, env));
       return { ok: true, detail: "sent" };
     }
     return { ok: true, detail: "nothing to send" };
   } catch (e) {
     return { ok: false, detail: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/** A reply on a case goes as written; any other notice is an automatic message about the event. */
+function outgoingMail(d: Delivery, env: DeliveryEnv): OutgoingMail {
+  const p = d.payload;
+  if (p.kind === "reply") {
+    return {
+      from: String(p.from),
+      fromName: orgName(env),
+      to: d.recipient,
+      subject: String(p.subject),
+      text: String(p.text),
+      messageId: String(p.message_id),
+      inReplyTo: (p.in_reply_to as string[]) ?? [],
+      references: (p.references as string[]) ?? [],
+      automatic: false,
+    };
+  }
+  return {
+    from: `notifications@${env.domain}`,
+    fromName: "Orgo",
+    to: d.recipient,
+    subject: `[Orgo] ${String(p.event)}: ${String(p.title ?? "")}`.slice(0, 200),
+    text: JSON.stringify(p, null, 2),
+    messageId: `${d.notification_id}@${env.domain}`,
+    inReplyTo: [],
+    references: [],
+    automatic: true,
+  };
+}
+
+function orgName(env: DeliveryEnv): string {
+  return env.mailbox.split("@")[0] ?? "Orgo";
 }
 
 /** Sends, then returns the function that records the outcome (to run inside a transaction). */
@@ -101,8 +137,10 @@ export async function deliver(store: OrgStore, timer: Timer, profile: Profile, e
     const hook = profile.notifications.channels.webhook;
     const max = d.channel === "webhook" ? (hook?.max_attempts ?? 8) : EMAIL_MAX_ATTEMPTS;
     const payload = { ...d.payload, last_result: result.detail };
+    const emailId = typeof d.payload.email_id === "string" ? d.payload.email_id : null;
     if (result.ok || result.final || attempts >= max) {
       store.putDelivery({ ...d, attempts, payload, status: result.ok ? (result.status ?? "delivered") : "dead", version: d.version + 1 });
+      if (emailId) store.setEmailStatus(emailId, result.ok ? (result.status === "outbox" ? "outbox" : "sent") : "failed", attempts + 1);
       store.dropDelivery(d.notification_id);
       return;
     }

@@ -28,6 +28,7 @@ const SETS = {
   token: excludedSet(schema.tokens),
   notification: excludedSet(schema.notifications),
   role: excludedSet(schema.roles),
+  email: excludedSet(schema.email_messages),
 };
 
 export async function writeToD1(db: D1Database | D1DatabaseSession, items: OutboxItem[]): Promise<void> {
@@ -35,10 +36,26 @@ export async function writeToD1(db: D1Database | D1DatabaseSession, items: Outbo
   // A session exposes prepare/batch like the database; it also yields the bookmark readers need.
   const d = drizzle(db as D1Database, { schema });
   const statements = items.flatMap((item): BatchItem<"sqlite">[] => {
+    if (item.kind === "email_adopted") {
+      const { org_id, email_id, case_id, version } = item.row;
+      const mine = and(eq(schema.email_messages.org_id, org_id), eq(schema.email_messages.email_id, email_id));
+      return [
+        d
+          .update(schema.email_messages)
+          .set({ case_id, status: "joined", version })
+          .where(and(mine, sql`${schema.email_messages.version} < ${version}`)),
+        d
+          .update(schema.email_attachments)
+          .set({ case_id })
+          .where(and(eq(schema.email_attachments.org_id, org_id), eq(schema.email_attachments.email_id, email_id))),
+      ];
+    }
     if (item.kind === "case_deleted") {
       const { org_id, case_id } = item.row;
       return [
         d.delete(schema.tasks).where(and(eq(schema.tasks.org_id, org_id), eq(schema.tasks.case_id, case_id))),
+        d.delete(schema.email_attachments).where(and(eq(schema.email_attachments.org_id, org_id), eq(schema.email_attachments.case_id, case_id))),
+        d.delete(schema.email_messages).where(and(eq(schema.email_messages.org_id, org_id), eq(schema.email_messages.case_id, case_id))),
         d.delete(schema.cases).where(and(eq(schema.cases.org_id, org_id), eq(schema.cases.case_id, case_id))),
       ];
     }
@@ -47,7 +64,7 @@ export async function writeToD1(db: D1Database | D1DatabaseSession, items: Outbo
   await d.batch(statements as unknown as Parameters<typeof d.batch>[0]);
 }
 
-function upsert(d: DrizzleD1Database<typeof schema>, item: Exclude<OutboxItem, { kind: "case_deleted" }>) {
+function upsert(d: DrizzleD1Database<typeof schema>, item: Exclude<OutboxItem, { kind: "case_deleted" | "email_adopted" }>) {
   switch (item.kind) {
     case "case":
       return d
@@ -91,5 +108,23 @@ function upsert(d: DrizzleD1Database<typeof schema>, item: Exclude<OutboxItem, {
       return d.insert(schema.signals).values(item.row).onConflictDoNothing();
     case "audit":
       return d.insert(schema.audit_events).values(item.row).onConflictDoNothing();
+    case "email":
+      return d
+        .insert(schema.email_messages)
+        .values(item.row)
+        .onConflictDoUpdate({ target: schema.email_messages.email_id, set: SETS.email, setWhere: sql`excluded.version > ${schema.email_messages.version}` });
+    case "email_status":
+      return d
+        .update(schema.email_messages)
+        .set({ status: item.row.status, version: item.row.version })
+        .where(
+          and(
+            eq(schema.email_messages.org_id, item.row.org_id),
+            eq(schema.email_messages.email_id, item.row.email_id),
+            sql`${schema.email_messages.version} < ${item.row.version}`,
+          ),
+        );
+    case "email_attachment":
+      return d.insert(schema.email_attachments).values(item.row).onConflictDoNothing();
   }
 }

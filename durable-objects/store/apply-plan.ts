@@ -12,6 +12,8 @@ export function applyPlan<A>(store: OrgStore, plan: Plan<A>): A {
   for (const w of plan.cases) store.putCase(w.record, w.insert);
   for (const w of plan.tasks) store.putTask(w.record, w.location, w.insert);
   for (const s of plan.signals) store.putSignal(s);
+  for (const e of plan.emails) store.putEmail(e);
+  for (const a of plan.email_adoptions) store.adoptEmail(a.email_id, a.case_id);
   for (const a of plan.audit) store.audit(a.event, a.case_id);
   for (const caseId of plan.dedupe.clear) store.clearDedupe(caseId);
   for (const d of plan.dedupe.set) store.setDedupe(d.key, d.case_id);

@@ -36,6 +36,21 @@ const STEPS: string[] = [
    CREATE INDEX cases_person_seq ON cases (person_id, seq);`,
   // Organization secrets (webhook signing keys), sealed; never copied to D1.
   `CREATE TABLE org_secrets (name TEXT PRIMARY KEY, sealed TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);`,
+  // Case refs (core/model/case-ref.ts): older cases take theirs by the same rule, in SQL.
+  // Mail: each message once (by Message-ID), and every id a message names, so a reply to
+  // any of them (even one that never arrived) finds the case; and the ids of mail recorded
+  // without a case, so the case a later message of the same thread opens can take it in.
+  `ALTER TABLE cases ADD COLUMN ref TEXT;
+   UPDATE cases SET ref = upper(substr(replace(case_id, '-', ''), 1, 10));
+   UPDATE cases SET data = json_set(data, '$.ref', ref);
+   CREATE UNIQUE INDEX cases_ref ON cases (ref);
+   CREATE TABLE mail_messages (message_id TEXT PRIMARY KEY, email_id TEXT NOT NULL, case_id TEXT, direction TEXT NOT NULL,
+                               from_address TEXT NOT NULL, subject TEXT NOT NULL, refs TEXT NOT NULL, seq INTEGER NOT NULL);
+   CREATE INDEX mail_messages_case ON mail_messages (case_id, direction, seq);
+   CREATE TABLE mail_thread_ids (message_id TEXT PRIMARY KEY, case_id TEXT NOT NULL);
+   CREATE INDEX mail_thread_ids_case ON mail_thread_ids (case_id);
+   CREATE TABLE mail_orphan_ids (message_id TEXT NOT NULL, email_id TEXT NOT NULL, PRIMARY KEY (message_id, email_id));
+   CREATE INDEX mail_orphan_ids_email ON mail_orphan_ids (email_id);`,
 ];
 
 export function migrate(sql: SqlStorage): void {

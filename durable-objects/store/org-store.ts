@@ -6,7 +6,7 @@
  * a record queues its D1 copy here, and nowhere else, so no write can forget
  * its outbox row.
  */
-import type { Notice, SignalRecord } from "../../core/engine";
+import type { EmailWrite, Notice, SignalRecord, ThreadTip } from "../../core/engine";
 import type { AuditEvent, Case, Person, Position, Role, Task, User } from "../../core/model";
 import type { Profile } from "../../core/profiles";
 import type { Timer } from "../../core/scheduling/timers";
@@ -101,6 +101,10 @@ export class OrgStore {
     return row ? (JSON.parse(row.data) as Case) : null;
   }
 
+  caseIdByRef(ref: string): string | null {
+    return this.sql.exec<{ case_id: string }>("SELECT case_id FROM cases WHERE ref = ?", ref).toArray()[0]?.case_id ?? null;
+  }
+
   caseSeq(caseId: string): number {
     return this.sql.exec<{ seq: number }>("SELECT seq FROM cases WHERE case_id = ?", caseId).one().seq;
   }
@@ -109,9 +113,10 @@ export class OrgStore {
   putCase(c: Case, insert = false): void {
     const s = insert ? this.nextSeq() : this.caseSeq(c.case_id);
     this.sql.exec(
-      `INSERT INTO cases (case_id, seq, status, person_id, data) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO cases (case_id, ref, seq, status, person_id, data) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (case_id) DO UPDATE SET status = excluded.status, person_id = excluded.person_id, data = excluded.data`,
       c.case_id,
+      c.ref,
       s,
       c.status,
       c.person_id,
@@ -148,6 +153,8 @@ export class OrgStore {
     for (const t of this.tasksOfCase(caseId)) this.dropTimers(t.task_id);
     this.dropTimers(caseId);
     this.clearDedupe(caseId);
+    this.sql.exec("DELETE FROM mail_thread_ids WHERE case_id = ?", caseId);
+    this.sql.exec("DELETE FROM mail_messages WHERE case_id = ?", caseId);
     this.sql.exec("DELETE FROM tasks WHERE case_id = ?", caseId);
     this.sql.exec("DELETE FROM cases WHERE case_id = ?", caseId);
     this.enqueue({ kind: "case_deleted", row: { org_id: this.orgId(), case_id: caseId } });
@@ -236,6 +243,91 @@ export class OrgStore {
   /** A resolved or closed case no longer absorbs new signals. */
   clearDedupe(caseId: string): void {
     this.sql.exec("DELETE FROM open_dedupe WHERE case_id = ?", caseId);
+  }
+
+  // --- mail ------------------------------------------------------------------
+
+  emailByMessageId(messageId: string): { email_id: string; case_id: string | null } | null {
+    return (
+      this.sql.exec<{ email_id: string; case_id: string | null }>("SELECT email_id, case_id FROM mail_messages WHERE message_id = ?", messageId).toArray()[0] ??
+      null
+    );
+  }
+
+  /** Mail recorded without a case that names one of these ids, or is named by one. */
+  orphansNaming(ids: string[], limit: number): string[] {
+    const found = new Set<string>();
+    for (const id of ids) {
+      for (const r of this.sql.exec<{ email_id: string }>("SELECT email_id FROM mail_orphan_ids WHERE message_id = ? LIMIT ?", id, limit).toArray()) {
+        found.add(r.email_id);
+        if (found.size >= limit) return [...found];
+      }
+    }
+    return [...found];
+  }
+
+  /** The ids a recorded message named (its own among them). */
+  orphanIds(emailId: string): string[] {
+    return this.sql
+      .exec<{ message_id: string }>("SELECT message_id FROM mail_orphan_ids WHERE email_id = ?", emailId)
+      .toArray()
+      .map((r) => r.message_id);
+  }
+
+  /** A recorded message joins a case: its ids now thread to the case, and its D1 rows follow. */
+  adoptEmail(emailId: string, caseId: string): void {
+    for (const id of this.orphanIds(emailId)) this.sql.exec("INSERT OR IGNORE INTO mail_thread_ids (message_id, case_id) VALUES (?, ?)", id, caseId);
+    this.sql.exec("DELETE FROM mail_orphan_ids WHERE email_id = ?", emailId);
+    this.sql.exec("UPDATE mail_messages SET case_id = ? WHERE email_id = ?", caseId, emailId);
+    this.enqueue({ kind: "email_adopted", row: { org_id: this.orgId(), email_id: emailId, case_id: caseId, version: 2 } });
+  }
+
+  /** The newest message the case received: what a reply answers. */
+  threadTip(caseId: string): ThreadTip | null {
+    const r = this.sql
+      .exec<{ message_id: string; from_address: string; subject: string; refs: string }>(
+        "SELECT message_id, from_address, subject, refs FROM mail_messages WHERE case_id = ? AND direction = 'inbound' ORDER BY seq DESC LIMIT 1",
+        caseId,
+      )
+      .toArray()[0];
+    return r ? { message_id: r.message_id, from_address: r.from_address, subject: r.subject, references: JSON.parse(r.refs) as string[] } : null;
+  }
+
+  /** Delivery of a sent message changes its status in D1 (the object keeps only its ids). */
+  setEmailStatus(emailId: string, status: string, version: number): void {
+    this.enqueue({ kind: "email_status", row: { org_id: this.orgId(), email_id: emailId, status, version } });
+  }
+
+  /** The case a message id threads to: a message of it, or an id one of its messages named. */
+  caseIdOfThreadId(messageId: string): string | null {
+    return this.sql.exec<{ case_id: string }>("SELECT case_id FROM mail_thread_ids WHERE message_id = ?", messageId).toArray()[0]?.case_id ?? null;
+  }
+
+  /** Keeps the message's ids here (once; the first case an id reached keeps it) and queues its D1 rows. */
+  putEmail(e: EmailWrite): void {
+    const { attachments, thread_ids, ...row } = e;
+    const seq = this.nextSeq("email");
+    this.sql.exec(
+      `INSERT INTO mail_messages (message_id, email_id, case_id, direction, from_address, subject, refs, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (message_id) DO NOTHING`,
+      e.message_id,
+      e.email_id,
+      e.case_id,
+      e.direction,
+      e.from_address,
+      e.subject,
+      JSON.stringify(e.references),
+      seq,
+    );
+    for (const id of thread_ids) {
+      if (e.case_id) this.sql.exec("INSERT OR IGNORE INTO mail_thread_ids (message_id, case_id) VALUES (?, ?)", id, e.case_id);
+      else this.sql.exec("INSERT OR IGNORE INTO mail_orphan_ids (message_id, email_id) VALUES (?, ?)", id, e.email_id);
+    }
+    const orgId = this.orgId();
+    this.enqueue({ kind: "email", row: { ...row, org_id: orgId, seq } });
+    attachments.forEach((a, position) => {
+      this.enqueue({ kind: "email_attachment", row: { ...a, org_id: orgId, email_id: e.email_id, case_id: e.case_id, position } });
+    });
   }
 
   // --- pattern windows -------------------------------------------------------

@@ -4,8 +4,12 @@
  * Each function reads what one command's plan looks at, and nothing else.
  */
 import { DomainError, notFound } from "../../core/errors";
+import type { InboundEmail } from "../../core/email/inbound";
+import { caseRefInSubject } from "../../core/email/subject";
 import type {
   CaseCreateSnapshot,
+  EmailSnapshot,
+  ReplySnapshot,
   CasePatchSnapshot,
   OrgLookup,
   RoutedSignal,
@@ -28,6 +32,7 @@ export function lookupIn(store: OrgStore): OrgLookup {
     roleById: (roleId) => store.roleById(roleId),
     patternWindow: (ruleId, group) => store.patternState<PatternState>(ruleId, group),
     mailRecipients: () => (recipients ??= store.activeUsers().map((u) => ({ email: u.email, positions: u.positions }))),
+    caseRefTaken: (ref) => store.caseIdByRef(ref) !== null,
   };
 }
 
@@ -80,4 +85,46 @@ export function timerSnapshot(store: OrgStore, timer: Timer): TimerSnapshot {
   const task = timer.entity_type === "task" ? store.getTask(timer.entity_id) : null;
   const caseId = task ? task.case_id : timer.entity_type === "task" ? null : timer.entity_id;
   return { timer, task, case: caseId ? store.getCase(caseId) : null, lookup: lookupIn(store) };
+}
+
+/**
+ * Which case a message answers, most specific first: a case that already
+ * names it (a reply that arrived first), the message it replies to (In-Reply-To), then the ids it names from the newest back (References,
+ * which may name a message that never arrived but that another message of
+ * the case named too), then the case tag in its subject.
+ */
+export function emailSnapshot(store: OrgStore, email: InboundEmail): EmailSnapshot {
+  const seen = store.emailByMessageId(email.message_id);
+  // Its own id comes first: a reply that arrived before it named it, and the case it opened waits for it.
+  const candidates = [email.message_id, ...email.in_reply_to, ...[...email.references].reverse()];
+  let caseId = seen?.case_id ?? null;
+  for (const id of candidates) {
+    if (caseId) break;
+    caseId = store.caseIdOfThreadId(id);
+  }
+  const ref = caseId ? null : caseRefInSubject(email.subject);
+  if (ref) caseId = store.caseIdByRef(ref);
+  return {
+    seen,
+    thread_case: caseId ? store.getCase(caseId) : null,
+    orphans: seen ? [] : threadOrphans(store, candidates),
+    lookup: lookupIn(store),
+    signal: (routed) => signalSnapshot(store, routed),
+  };
+}
+
+export function replySnapshot(store: OrgStore, caseId: string, mailbox: string, domain: string): ReplySnapshot {
+  const c = store.getCase(caseId);
+  return { case: c, tip: c ? store.threadTip(caseId) : null, mailbox, domain, lookup: lookupIn(store) };
+}
+
+/** Mail without a case in the same thread as these ids: two hops (what they name, and what names those). */
+const MAX_ADOPTED = 100;
+function threadOrphans(store: OrgStore, ids: string[]): string[] {
+  const first = store.orphansNaming(ids, MAX_ADOPTED);
+  const more = store.orphansNaming(
+    first.flatMap((e) => store.orphanIds(e)),
+    MAX_ADOPTED,
+  );
+  return [...new Set([...first, ...more])].slice(0, MAX_ADOPTED);
 }

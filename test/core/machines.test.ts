@@ -49,6 +49,7 @@ function makeTask(overrides: Partial<Task> = {}): Task {
 function makeCase(overrides: Partial<Case> = {}): Case {
   return Case.parse({
     case_id: "0d2c5c1a-8e7b-4a9e-b1c2-3d4e5f607182",
+    ref: "0D2C5C1A8E",
     title: "Water leak",
     description: null,
     label: "1001.91.Operations.Maintenance",

@@ -102,7 +102,7 @@ export interface MemoryLookup extends OrgLookup {
   recipientReads: number;
 }
 
-export function memoryLookup(opts: { windows?: Record<string, PatternState>; users?: Recipient[] } = {}): MemoryLookup {
+export function memoryLookup(opts: { windows?: Record<string, PatternState>; users?: Recipient[]; takenRefs?: string[] } = {}): MemoryLookup {
   const lookup: MemoryLookup = {
     recipientReads: 0,
     roleByName: (name) => ROLES.find((r) => r.name === name) ?? null,
@@ -112,6 +112,7 @@ export function memoryLookup(opts: { windows?: Record<string, PatternState>; use
       lookup.recipientReads += 1;
       return opts.users ?? [];
     },
+    caseRefTaken: (ref) => opts.takenRefs?.includes(ref) ?? false,
   };
   return lookup;
 }
@@ -119,6 +120,7 @@ export function memoryLookup(opts: { windows?: Record<string, PatternState>; use
 export function storedCase(fields: Partial<Case> = {}): Case {
   return {
     case_id: "case-stored",
+    ref: "CASESTORED",
     title: "Stored case",
     description: null,
     label: "1001.91.Operations.Maintenance",

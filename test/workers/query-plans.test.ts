@@ -16,6 +16,7 @@ import { type Database, database } from "../../d1/database";
 import { type PrimaryDatabase, primaryDatabase } from "../../workers/db/primary-db";
 import * as q from "../../workers/db/queries";
 import { api, createOrg, newCase, newTask, transition } from "./helpers";
+import { deliverEmail, mail } from "./mail-helpers";
 
 type Queries = typeof q;
 type QueryName = keyof Queries;
@@ -123,7 +124,20 @@ async function explain(s: Sent): Promise<PlanRow[]> {
   return r.results;
 }
 
-const TABLES = ["orgs", "roles", "users", "tokens", "persons", "cases", "tasks", "signals", "audit_events", "notifications"];
+const TABLES = [
+  "orgs",
+  "roles",
+  "users",
+  "tokens",
+  "persons",
+  "cases",
+  "tasks",
+  "signals",
+  "audit_events",
+  "notifications",
+  "email_messages",
+  "email_attachments",
+];
 const tableOf = (detail: string) => /^(?:SEARCH|SCAN) (\w+)/.exec(detail)?.[1];
 const seeAll = () => true;
 
@@ -153,6 +167,18 @@ beforeAll(async () => {
     body: { title: "Water leak", body: "under the freezer", location: { site: "Store 12" } },
   });
   expect(signal.status).toBe(201);
+
+  const withFile = mail({
+    id: "plans-1@example.com",
+    headers: { "Content-Type": 'multipart/mixed; boundary="p"' },
+    body: '--p\r\nContent-Type: text/plain\r\n\r\nSee the photo.\r\n--p\r\nContent-Type: image/png; name="a.png"\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--p--',
+  });
+  const mailed = await deliverEmail(withFile, { from: "alice@example.com", to: `${o.slug}@orgo.test` });
+  expect(mailed.outcome).toBe("opened");
+  const mailCase = mailed.case_id as string;
+  await deliverEmail(mail({ headers: { "Auto-Submitted": "auto-replied" } }), { from: "alice@example.com", to: `${o.slug}@orgo.test` });
+  const mailTimeline = (await api("GET", `/v1/orgs/${o.slug}/cases/${mailCase}/timeline`, auth)).body.items;
+  const attachmentId: string = mailTimeline.find((i: { type: string }) => i.type === "email").attachments[0].attachment_id;
 
   const before = 1_000_000;
   const page = { limit: 50, before: null };
@@ -195,6 +221,10 @@ beforeAll(async () => {
   await exercise("listAudit", "entity_id, cursor", (f, h) => f(h.db, orgId, { entity_id: caseId, ...paged }));
   await exercise("listNotifications", "in_app", (f, h) => f(h.db, orgId, { channel: "in_app", ...page }, seeAll));
   await exercise("listNotifications", "email, cursor", (f, h) => f(h.db, orgId, { channel: "email", ...paged }, seeAll));
+  await exercise("caseAttachment", "", (f, h) => f(h.db, orgId, mailCase, attachmentId));
+  await exercise("caseMessage", "", (f, h) => f(h.db, orgId, mailCase, "<plans-1@example.com>"));
+  await exercise("listRecordedMail", "", (f, h) => f(h.db, orgId, page));
+  await exercise("listRecordedMail", "cursor", (f, h) => f(h.db, orgId, paged));
   await exercise("routedSignalsSince", "", (f, h) => f(h.db, orgId, new Date(Date.now() - 86_400_000).toISOString()));
 });
 
@@ -257,7 +287,11 @@ describe("D1 query plans", () => {
   });
 
   it("the Worker's routes, authentication and cron read D1 only through workers/db/queries", () => {
-    const sources = import.meta.glob<string>(["../../workers/http/**/*.ts", "../../workers/cron/**/*.ts"], { query: "?raw", import: "default", eager: true });
+    const sources = import.meta.glob<string>(["../../workers/http/**/*.ts", "../../workers/cron/**/*.ts", "../../workers/email/**/*.ts"], {
+      query: "?raw",
+      import: "default",
+      eager: true,
+    });
     expect(Object.keys(sources).length).toBeGreaterThan(10);
     const inline = Object.entries(sources).filter(([, text]) => /\.select\(|\.prepare\(|\.batch\(|\.query\.\w+\.find/.test(text));
     expect(inline.map(([path]) => path)).toEqual([]);

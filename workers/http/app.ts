@@ -17,6 +17,7 @@ import { auditRoutes } from "./routes/audit";
 import { caseRoutes } from "./routes/cases";
 import { dryRunRoutes } from "./routes/dry-run";
 import { healthRoutes } from "./routes/health";
+import { mailRoutes } from "./routes/mail";
 import { notificationRoutes } from "./routes/notifications";
 import { orgRoutes } from "./routes/orgs";
 import { peopleRoutes } from "./routes/people";
@@ -58,6 +59,7 @@ export function createApp() {
   app.route("/", sessionRoutes);
   app.route("/", roleRoutes);
   app.route("/", caseRoutes);
+  app.route("/", mailRoutes);
   app.route("/", taskRoutes);
   app.route("/", auditRoutes);
   app.route("/", profileRoutes);

@@ -19,3 +19,4 @@ export { listAudit } from "./audit";
 export { listNotifications } from "./notifications";
 export { routedSignalsSince } from "./signals";
 export type { Page } from "./scan";
+export { caseAttachment, caseMessage, listRecordedMail } from "./email";

@@ -29,12 +29,20 @@ const CaseQuery = z
 
 const TimelineItem = z.object({
   at: z.string(),
-  kind: z.enum(["signal", "event"]),
+  type: z.enum(["signal", "event", "email"]),
+  kind: z.enum(["signal", "event", "email"]),
   action: z.string(),
   actor: z.string().nullable(),
   entity_type: z.string(),
   entity_id: z.string(),
   details: z.record(z.string(), z.unknown()),
+  direction: z.enum(["inbound", "outbound"]).optional().openapi({ description: "email entries" }),
+  from: z.string().optional(),
+  to: z.array(z.string()).optional(),
+  subject: z.string().optional(),
+  text: z.string().optional().openapi({ description: "the author's new text only" }),
+  message_id: z.string().optional(),
+  attachments: z.array(z.object({ attachment_id: z.string(), filename: z.string().nullable(), content_type: z.string(), size: z.number().int() })).optional(),
 });
 
 const tag = { tags: ["Cases"], security: SECURITY };
