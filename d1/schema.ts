@@ -5,7 +5,7 @@
  * flush replayed after a crash changes nothing. Every list or filter query
  * has an index below (a query without one stalls the local runtime).
  */
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Position } from "../core/model";
 
 export const orgs = sqliteTable(
@@ -101,6 +101,7 @@ const caseColumns = {
   created_at: text("created_at").notNull(),
   updated_at: text("updated_at").notNull(),
   version: integer("version").notNull(),
+  profile_version: integer("profile_version").notNull().default(1),
 };
 
 export const cases = sqliteTable("cases", caseColumns, (t) => [
@@ -139,6 +140,7 @@ export const tasks = sqliteTable(
     created_at: text("created_at").notNull(),
     updated_at: text("updated_at").notNull(),
     version: integer("version").notNull(),
+    profile_version: integer("profile_version").notNull().default(1),
   },
   (t) => [
     uniqueIndex("tasks_org_seq").on(t.org_id, t.seq),
@@ -306,4 +308,126 @@ export const email_attachments = sqliteTable(
   (t) => [index("email_attachments_org_case").on(t.org_id, t.case_id), index("email_attachments_org_email").on(t.org_id, t.email_id, t.position)],
 );
 
-export const schema = { orgs, roles, users, tokens, persons, cases, tasks, signals, audit_events, notifications, email_messages, email_attachments };
+/*
+ * Insights: a star schema over cases and tasks, kept current by the outbox
+ * (each case or task row written to D1 writes its fact in the same batch).
+ * Facts carry what a review groups and filters by, and what visibility is
+ * judged on (label, origin label, owner role, creator), so a member's review
+ * counts only what they may see.
+ */
+const factColumns = {
+  org_id: text("org_id").notNull(),
+  label: text("label").notNull(),
+  origin_label: text("origin_label"),
+  base: integer("base").notNull(),
+  category: integer("category").notNull(),
+  subcategory: integer("subcategory").notNull(),
+  role: text("role").notNull(),
+  /** The first segment of the horizontal role. */
+  department: text("department").notNull(),
+  site: text("site"),
+  area: text("area"),
+  severity: text("severity").notNull(),
+  status: text("status").notNull(),
+  created_at: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  /** dim_time's key (YYYY-MM-DD, UTC). */
+  created_date: text("created_date").notNull(),
+  reacted_at: integer("reacted_at", { mode: "timestamp_ms" }),
+  resolved_at: integer("resolved_at", { mode: "timestamp_ms" }),
+  closed_at: integer("closed_at", { mode: "timestamp_ms" }),
+  reactivity_deadline: integer("reactivity_deadline", { mode: "timestamp_ms" }),
+  /** Reacted by the deadline (true), reacted late or escalated unreacted (false), not known yet (null). */
+  reactivity_met: integer("reactivity_met", { mode: "boolean" }),
+  escalation_count: integer("escalation_count").notNull(),
+  profile_version: integer("profile_version").notNull(),
+  created_by: text("created_by"),
+  version: integer("version").notNull(),
+};
+
+export const fact_cases = sqliteTable(
+  "fact_cases",
+  {
+    case_id: text("case_id").primaryKey(),
+    ...factColumns,
+    /** The pattern rule whose firing opened the case, if one did. */
+    pattern_rule: text("pattern_rule"),
+  },
+  (t) => [index("fact_cases_org_created").on(t.org_id, t.created_at), index("fact_cases_org_status").on(t.org_id, t.status, t.created_at)],
+);
+
+export const fact_tasks = sqliteTable(
+  "fact_tasks",
+  {
+    task_id: text("task_id").primaryKey(),
+    case_id: text("case_id").notNull(),
+    ...factColumns,
+    owner_role: text("owner_role"),
+    type: text("type"),
+    subtype: text("subtype"),
+  },
+  (t) => [index("fact_tasks_org_created").on(t.org_id, t.created_at), index("fact_tasks_org_status").on(t.org_id, t.status, t.created_at)],
+);
+
+export const dim_time = sqliteTable("dim_time", {
+  date: text("date").primaryKey(),
+  year: integer("year").notNull(),
+  quarter: integer("quarter").notNull(),
+  month: integer("month").notNull(),
+  iso_year: integer("iso_year").notNull(),
+  iso_week: integer("iso_week").notNull(),
+  day_of_week: integer("day_of_week").notNull(),
+});
+
+export const dim_location = sqliteTable(
+  "dim_location",
+  {
+    org_id: text("org_id").notNull(),
+    /** "" stands for no site or area, so the pair can be a key. */
+    site: text("site").notNull(),
+    area: text("area").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.org_id, t.site, t.area] })],
+);
+
+export const dim_role = sqliteTable(
+  "dim_role",
+  {
+    org_id: text("org_id").notNull(),
+    role: text("role").notNull(),
+    parent: text("parent"),
+    department: text("department").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.org_id, t.role] })],
+);
+
+export const dim_category = sqliteTable(
+  "dim_category",
+  {
+    category: integer("category").notNull(),
+    subcategory: integer("subcategory").notNull(),
+    category_name: text("category_name").notNull(),
+    subcategory_name: text("subcategory_name").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.category, t.subcategory] })],
+);
+
+export const schema = {
+  orgs,
+  roles,
+  users,
+  tokens,
+  persons,
+  cases,
+  tasks,
+  signals,
+  audit_events,
+  notifications,
+  email_messages,
+  email_attachments,
+  fact_cases,
+  fact_tasks,
+  dim_time,
+  dim_location,
+  dim_role,
+  dim_category,
+};

@@ -473,7 +473,7 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   private context(actor: Actor, profile: Profile, now = this.now()): CommandContext {
-    return { store: this.store, now, actor, profile, newId: () => crypto.randomUUID() };
+    return { store: this.store, now, actor, profile, newId: () => crypto.randomUUID(), profileVersion: this.store.getMeta<number>("profile_version") ?? 1 };
   }
 
   private async command<T>(

@@ -28,6 +28,8 @@ export interface PlanEnv {
   now: Date;
   /** Ids of the records, events and notices a plan creates: random in the object, a counter in tests. */
   newId: () => string;
+  /** The profile's version (each change of the profile makes a new one): cases and tasks record the one that routed and timed them. */
+  profileVersion: number;
 }
 
 /** Someone who may receive mail for an audience. */

@@ -209,6 +209,7 @@ export function openCase(b: PlanBuilder, by: Author, draft: CaseDraft, on: "new_
     created_at: b.at,
     updated_at: b.at,
     version: 1,
+    profile_version: b.env.profileVersion,
   };
   b.putCase(c, true);
   b.audit(by, "case.created", "case", c.case_id, { case: c }, c.case_id);
@@ -261,6 +262,7 @@ export function addTask(b: PlanBuilder, by: Author, c: Case, siblings: readonly 
     created_at: b.at,
     updated_at: b.at,
     version: 1,
+    profile_version: b.env.profileVersion,
   };
   b.putTask(task, c.location, true);
   b.audit(by, "task.created", "task", task.task_id, { task }, c.case_id);

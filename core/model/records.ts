@@ -48,6 +48,8 @@ export const Case = z.object({
   created_at: Timestamp,
   updated_at: Timestamp,
   version: z.number().int().min(1),
+  /** The profile version that routed the case and set its deadline (records older than versions: 1). */
+  profile_version: z.number().int().min(1),
 });
 export type Case = z.infer<typeof Case>;
 
@@ -72,6 +74,8 @@ export const Task = z.object({
   created_at: Timestamp,
   updated_at: Timestamp,
   version: z.number().int().min(1),
+  /** The profile version that routed the task and set its deadline. */
+  profile_version: z.number().int().min(1),
 });
 export type Task = z.infer<typeof Task>;
 

@@ -164,12 +164,15 @@ export function initializeOrg(ctx: CommandContext, args: InitArgs): { admin: Sto
 /** Makes `profile` the organization's; returns it, the profile later commands run with. */
 export function setProfile(ctx: CommandContext, profile: Profile, yaml: string): Profile {
   const before = ctx.store.getMeta<Profile>("profile");
+  // Every change is a new version; what the old one routed and timed keeps its number (and its deadlines).
+  const version = before ? (ctx.store.getMeta<number>("profile_version") ?? 1) + 1 : 1;
+  ctx.store.setMeta("profile_version", version);
   ctx.store.setMeta("profile", profile);
   ctx.store.setMeta("profile_yaml", yaml);
   syncRoles(ctx.store, profile.roles);
   if (ctx.store.org()) ctx.store.putOrgSettings(profile);
   if (before) {
-    ctx.store.audit(auditEvent(ctx, "profile.updated", "profile", profile.name, { name: { from: before.name, to: profile.name } }), null);
+    ctx.store.audit(auditEvent(ctx, "profile.updated", "profile", profile.name, { name: { from: before.name, to: profile.name }, version }), null);
   }
   return profile;
 }

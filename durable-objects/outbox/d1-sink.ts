@@ -10,12 +10,28 @@ import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import * as schema from "../../d1/schema";
 import type { OutboxItem } from "../../d1/outbox-item";
+import { caseFact, departmentOf, taskFact, timeDimension } from "../../core/insights/facts";
 
 /** Every column taken from the incoming row (`excluded.*`). */
 function excludedSet(table: SQLiteTable): Record<string, SQL> {
   const set: Record<string, SQL> = {};
   for (const [key, column] of Object.entries(getTableColumns(table))) {
     set[key] = sql.raw(`excluded."${column.name}"`);
+  }
+  return set;
+}
+
+/**
+ * A fact takes every column of the incoming row, but keeps the first instant
+ * it was resolved or closed while it stays so (a later edit of a resolved
+ * case moves its updated_at, not the moment it was resolved).
+ */
+function factSet(table: typeof schema.fact_cases | typeof schema.fact_tasks): Record<string, SQL> {
+  const set = excludedSet(table);
+  for (const column of ["resolved_at", "closed_at"] as const) {
+    set[column] = sql.raw(
+      `CASE WHEN excluded."${column}" IS NULL THEN NULL ELSE coalesce("${table === schema.fact_cases ? "fact_cases" : "fact_tasks"}"."${column}", excluded."${column}") END`,
+    );
   }
   return set;
 }
@@ -29,6 +45,8 @@ const SETS = {
   notification: excludedSet(schema.notifications),
   role: excludedSet(schema.roles),
   email: excludedSet(schema.email_messages),
+  fact_case: factSet(schema.fact_cases),
+  fact_task: factSet(schema.fact_tasks),
 };
 
 export async function writeToD1(db: D1Database | D1DatabaseSession, items: OutboxItem[]): Promise<void> {
@@ -59,9 +77,48 @@ export async function writeToD1(db: D1Database | D1DatabaseSession, items: Outbo
         d.delete(schema.cases).where(and(eq(schema.cases.org_id, org_id), eq(schema.cases.case_id, case_id))),
       ];
     }
-    return [upsert(d, item)];
+    return [upsert(d, item), ...insightRows(d, item)];
   });
   await d.batch(statements as unknown as Parameters<typeof d.batch>[0]);
+}
+
+/** The star schema's rows that a record's row brings along (same batch, same idempotence). */
+function insightRows(d: DrizzleD1Database<typeof schema>, item: OutboxItem): BatchItem<"sqlite">[] {
+  switch (item.kind) {
+    case "case": {
+      const fact = caseFact(item.row.org_id, item.row);
+      return [
+        d
+          .insert(schema.fact_cases)
+          .values(fact)
+          .onConflictDoUpdate({ target: schema.fact_cases.case_id, set: SETS.fact_case, setWhere: sql`excluded.version > ${schema.fact_cases.version}` }),
+        d.insert(schema.dim_time).values(timeDimension(fact.created_date)).onConflictDoNothing(),
+        d
+          .insert(schema.dim_location)
+          .values({ org_id: fact.org_id, site: fact.site ?? "", area: fact.area ?? "" })
+          .onConflictDoNothing(),
+      ];
+    }
+    case "task": {
+      const fact = taskFact(item.row.org_id, item.row);
+      return [
+        d
+          .insert(schema.fact_tasks)
+          .values(fact)
+          .onConflictDoUpdate({ target: schema.fact_tasks.task_id, set: SETS.fact_task, setWhere: sql`excluded.version > ${schema.fact_tasks.version}` }),
+        d.insert(schema.dim_time).values(timeDimension(fact.created_date)).onConflictDoNothing(),
+      ];
+    }
+    case "role":
+      return [
+        d
+          .insert(schema.dim_role)
+          .values({ org_id: item.row.org_id, role: item.row.name, parent: item.row.parent, department: departmentOf(item.row.name) })
+          .onConflictDoUpdate({ target: [schema.dim_role.org_id, schema.dim_role.role], set: { parent: item.row.parent } }),
+      ];
+    default:
+      return [];
+  }
 }
 
 function upsert(d: DrizzleD1Database<typeof schema>, item: Exclude<OutboxItem, { kind: "case_deleted" | "email_adopted" }>) {

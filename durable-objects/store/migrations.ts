@@ -51,6 +51,10 @@ const STEPS: string[] = [
    CREATE INDEX mail_thread_ids_case ON mail_thread_ids (case_id);
    CREATE TABLE mail_orphan_ids (message_id TEXT NOT NULL, email_id TEXT NOT NULL, PRIMARY KEY (message_id, email_id));
    CREATE INDEX mail_orphan_ids_email ON mail_orphan_ids (email_id);`,
+  // Profile versions: what was stored before them was routed and timed by version 1.
+  `UPDATE cases SET data = json_set(data, '$.profile_version', 1) WHERE json_extract(data, '$.profile_version') IS NULL;
+   UPDATE tasks SET data = json_set(data, '$.profile_version', 1) WHERE json_extract(data, '$.profile_version') IS NULL;
+   INSERT OR IGNORE INTO meta (key, value) SELECT 'profile_version', '1' FROM meta WHERE key = 'profile';`,
 ];
 
 export function migrate(sql: SqlStorage): void {

@@ -24,6 +24,7 @@ const CASE_STATUSES = CaseStatus.options;
 function makeTask(overrides: Partial<Task> = {}): Task {
   return Task.parse({
     task_id: "6b0f7c3e-2f4a-4f55-9a52-1c3c5d8f0a11",
+    profile_version: 1,
     case_id: "0d2c5c1a-8e7b-4a9e-b1c2-3d4e5f607182",
     title: "Fix leak",
     type: "maintenance",
@@ -50,6 +51,7 @@ function makeCase(overrides: Partial<Case> = {}): Case {
   return Case.parse({
     case_id: "0d2c5c1a-8e7b-4a9e-b1c2-3d4e5f607182",
     ref: "0D2C5C1A8E",
+    profile_version: 1,
     title: "Water leak",
     description: null,
     label: "1001.91.Operations.Maintenance",

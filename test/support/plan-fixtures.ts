@@ -94,7 +94,7 @@ export function counterIds(): () => string {
 }
 
 export function env(who: Actor = MAINTENANCE_STAFF, now: Date = NOW, profile: Profile = PROFILE): PlanEnv {
-  return { profile, actor: who, now, newId: counterIds() };
+  return { profile, actor: who, now, newId: counterIds(), profileVersion: 1 };
 }
 
 export interface MemoryLookup extends OrgLookup {
@@ -141,6 +141,7 @@ export function storedCase(fields: Partial<Case> = {}): Case {
     created_at: "2026-03-02T07:30:00.000Z",
     updated_at: "2026-03-02T07:30:00.000Z",
     version: 1,
+    profile_version: 1,
     ...fields,
   };
 }
@@ -167,6 +168,7 @@ export function storedTask(fields: Partial<Task> = {}): Task {
     created_at: "2026-03-02T07:30:00.000Z",
     updated_at: "2026-03-02T07:30:00.000Z",
     version: 1,
+    profile_version: 1,
     ...fields,
   };
 }

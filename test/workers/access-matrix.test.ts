@@ -10,7 +10,7 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, api, auditOf, createOrg, expectProblem, newCase, newTask, type Reply } from "./helpers";
+import { ADMIN, api, auditOf, createOrg, expectProblem, newCase, newTask, orgStub, type Reply } from "./helpers";
 
 type Org = Awaited<ReturnType<typeof createOrg>>;
 
@@ -201,8 +201,13 @@ describe("access matrix over every operation of the OpenAPI document", () => {
     for (const s of bSecrets) expect(text, `${what} leaked ${s}`).not.toContain(s);
   }
 
-  /** Org B's state, to prove that refused requests changed nothing. */
+  /**
+   * Org B's state, to prove that refused requests changed nothing. It is read
+   * from D1 once B's outbox is drained, so a copy still in flight (a slow
+   * machine) is not mistaken for a change.
+   */
   async function snapshotB() {
+    await orgStub(b.org.org_id).heal();
     const audit = await auditOf(b.slug, ADMIN);
     const kase = await api("GET", `/v1/orgs/${b.slug}/cases/${bIds.case_id}`, { token: ADMIN });
     const users = await api("GET", `/v1/orgs/${b.slug}/users?limit=200`, { token: ADMIN });

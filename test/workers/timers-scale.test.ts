@@ -104,6 +104,7 @@ describe("timers at scale", () => {
             created_at: created,
             updated_at: created,
             version: 1,
+            profile_version: 1,
           };
           sql.exec(
             "INSERT INTO tasks (task_id, case_id, seq, status, data) VALUES (?, ?, ?, ?, ?)",
