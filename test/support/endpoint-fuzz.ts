@@ -188,6 +188,11 @@ function batchItemOf(op: Operation, m: Mutated | undefined): number | null {
   return typeof m.path[1] === "number" ? m.path[1] : null;
 }
 
+/** A mutation that replaced a batch's `signals` with an array (of items the schema refuses one by one). */
+function batchOfBadItems(op: Operation, m: Mutated): boolean {
+  return op.path.endsWith("/signals/batch") && m.path.length === 1 && m.path[0] === "signals" && Array.isArray((m.body as { signals?: unknown }).signals);
+}
+
 function idempotencyKeysOf(s: Sent): string[] {
   const keys: string[] = [];
   const b = s.body as Record<string, unknown> | undefined;
@@ -426,6 +431,10 @@ export function fuzzEndpoints({ part, parts }: { part: number; parts: number }):
                 const duplicateKey = typeof key === "string" && (acceptedKeys.has(key) || signals.some((x, j) => j !== item && x?.idempotency_key === key));
                 const result = (r.body as { results: { index: number; status: string }[] }).results[item];
                 expect(result?.status === "rejected" || (result?.status === "duplicate" && duplicateKey), `item ${item} was not rejected\n${what}`).toBe(true);
+              } else if (m?.mustReject && batchOfBadItems(op, m) && r.status === 200) {
+                // `signals` itself replaced by an array of bad items: each is rejected alone, as the contract says.
+                const results = (r.body as { results: { status: string }[] }).results;
+                expect(results.length > 0 && results.every((x) => x.status === "rejected"), `a bad item was accepted\n${what}`).toBe(true);
               } else if (m?.mustReject && !replay) {
                 expect(false, `a body the schema refuses was accepted\n${what}`).toBe(true);
               }

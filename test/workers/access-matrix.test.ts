@@ -90,6 +90,7 @@ function requestFor(op: Operation, ids: Record<string, string>): { path: string;
     "POST /v1/orgs/{org}/cases": { title: "planted case", label: "1001.91.Operations.Safety" },
     "PATCH /v1/orgs/{org}/cases/{case_id}": { title: "pwned" },
     "POST /v1/orgs/{org}/cases/{case_id}/tasks": { title: "planted task" },
+    "POST /v1/orgs/{org}/cases/{case_id}/replies": { body: "planted reply", to: "mole@example.com" },
     "POST /v1/orgs/{org}/tasks/{task_id}/transition": { to: "cancelled" },
     "POST /v1/orgs/{org}/persons": { display_name: "Planted Person" },
     "PATCH /v1/orgs/{org}/persons/{person_id}": { display_name: "pwned", attributes: { diagnosis: "pwned" } },
