@@ -8,7 +8,18 @@
  */
 import type { NormalizedSignal } from "../flow-rules/evaluate";
 import type { Case, Location, Task } from "../model/records";
-import { emptyPatternState, groupKeyOf, matchesPattern, recordAndCheck, renderPatternAction, type PatternCandidate, type PatternRule } from "../patterns";
+import {
+  emptyPatternState,
+  groupKeyOf,
+  matchesPattern,
+  quietAt,
+  recordAndCheck,
+  renderPatternAction,
+  withOpenCase,
+  type PatternCandidate,
+  type PatternRule,
+} from "../patterns";
+import { makeTimer } from "../scheduling/timers";
 import { durationMs } from "../scheduling/duration";
 import type { Author, PlanBuilder } from "./plan";
 import { addTask, caseDraft, openCase, taskDraft } from "./steps";
@@ -25,6 +36,24 @@ export interface Observed {
 interface Item {
   candidate: PatternCandidate;
   data: unknown;
+  /** The records whose notifications an inhibiting rule mutes for this item. */
+  mutes: Muted[];
+}
+
+interface Muted {
+  entity_type: "case" | "task";
+  entity_id: string;
+  case_id: string;
+}
+
+/** The timer that notices a pattern gone quiet: one per pattern case. */
+export const PATTERN_QUIET = "pattern_quiet";
+
+function mutesOf(c: Case, tasks: readonly Task[]): Muted[] {
+  return [
+    { entity_type: "case", entity_id: c.case_id, case_id: c.case_id },
+    ...tasks.map((t) => ({ entity_type: "task" as const, entity_id: t.task_id, case_id: t.case_id })),
+  ];
 }
 
 function itemsOf(what: Observed): Item[] {
@@ -34,14 +63,26 @@ function itemsOf(what: Observed): Item[] {
     const candidate: PatternCandidate = { entity: "signal", title: s.title, body: s.body };
     if (s.label !== null) candidate.label = s.label;
     if (s.severity !== null) candidate.severity = s.severity;
-    items.push({ candidate, data: s });
+    // A signal's own alerts are those of the case it opened and that case's tasks.
+    items.push({ candidate, data: s, mutes: what.case ? mutesOf(what.case, what.tasks) : [] });
   }
   const c = what.case;
-  if (c) items.push({ candidate: { entity: "case", title: c.title, body: c.description, label: c.label, severity: c.severity }, data: c });
+  if (c) {
+    items.push({
+      candidate: { entity: "case", title: c.title, body: c.description, label: c.label, severity: c.severity },
+      data: c,
+      mutes: mutesOf(c, what.tasks),
+    });
+  }
   for (const t of what.tasks) {
     items.push({
       candidate: { entity: "task", type: t.type, subtype: t.subtype, title: t.title, label: t.label, severity: t.severity },
       data: { ...t, location: what.location },
+      // A case opened in the same command exists for this work: its alert is part of the same burst.
+      mutes: [
+        { entity_type: "task", entity_id: t.task_id, case_id: t.case_id },
+        ...(what.case?.case_id === t.case_id ? [{ entity_type: "case" as const, entity_id: t.case_id, case_id: t.case_id }] : []),
+      ],
     });
   }
   return items;
@@ -53,18 +94,42 @@ export function observePatterns(b: PlanBuilder, what: Observed): Case[] {
   if (rules.length === 0) return [];
   const items = itemsOf(what);
   const opened: Case[] = [];
+  const muted = new Map<string, Muted & { pattern_case_id: string }>();
+  const now = b.env.now.getTime();
   for (const rule of rules) {
     for (const item of items) {
       if (!matchesPattern(rule, item.candidate)) continue;
       const group = groupKeyOf(rule, item.data);
       if (group === null) continue;
       const prior = b.patternWindow(rule.id, group) ?? emptyPatternState();
-      const counted = recordAndCheck(prior, durationMs(rule.window), rule.threshold, durationMs(rule.cooldown), group, b.env.now.getTime());
-      b.setPatternWindow(rule.id, group, counted.state);
-      if (counted.fired) opened.push(openPatternCase(b, rule, group, counted.count));
+      const windowMs = durationMs(rule.window);
+      const counted = recordAndCheck(prior, windowMs, rule.threshold, durationMs(rule.cooldown), group, now);
+      let state = counted.state;
+      if (counted.fired) {
+        const patternCase = openPatternCase(b, rule, group, counted.count);
+        opened.push(patternCase);
+        state = withOpenCase(state, group, patternCase.case_id);
+      }
+      b.setPatternWindow(rule.id, group, state);
+      const patternCaseId = state.open?.[group];
+      if (!patternCaseId) continue;
+      // Every item of the group moves the moment the pattern counts as quiet.
+      b.arm(makeTimer(PATTERN_QUIET, "case", patternCaseId, quietAt(state, group, windowMs, rule.threshold, now)));
+      if (rule.inhibit) for (const m of item.mutes) muted.set(m.entity_id, { ...m, pattern_case_id: patternCaseId });
     }
   }
+  inhibit(b, muted);
   return opened;
+}
+
+/** Mutes the items' own notifications; each says on its timeline which pattern case spoke for it. */
+function inhibit(b: PlanBuilder, muted: ReadonlyMap<string, Muted & { pattern_case_id: string }>): void {
+  if (muted.size === 0) return;
+  b.muteNotices(new Set(muted.keys()));
+  const by: Author = { ref: "pattern", user_id: null };
+  for (const m of muted.values()) {
+    b.audit(by, "notifications.inhibited", m.entity_type, m.entity_id, { pattern_case_id: m.pattern_case_id }, m.case_id);
+  }
 }
 
 function openPatternCase(b: PlanBuilder, rule: PatternRule, group: string, n: number): Case {

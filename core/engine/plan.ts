@@ -279,6 +279,19 @@ export class PlanBuilder {
     this.notices.push(n);
   }
 
+  /**
+   * Takes back the notices this plan queued about these items (and their
+   * delivery timers); returns how many it took back.
+   */
+  muteNotices(entityIds: ReadonlySet<string>): number {
+    const muted = this.notices.filter((n) => entityIds.has(n.entity_id));
+    for (const n of muted) {
+      this.notices.splice(this.notices.indexOf(n), 1);
+      this.arms = this.arms.filter((t) => !(t.kind === "delivery" && t.entity_id === n.notification_id));
+    }
+    return muted.length;
+  }
+
   setDedupe(key: string, caseId: string): void {
     this.dedupeSet = [...this.dedupeSet.filter((e) => e.key !== key), { key, case_id: caseId }];
   }

@@ -12,6 +12,9 @@ import { durationMs } from "../scheduling/duration";
 import { planEscalation } from "../scheduling/escalation";
 import type { Timer } from "../scheduling/timers";
 import { notify } from "./notices";
+import { PATTERN_QUIET } from "./pattern-plan";
+import { transitionCase } from "../machines";
+import { withOpenCase } from "../patterns";
 import { PlanBuilder, type OrgLookup, type Plan, type PlanEnv } from "./plan";
 import { escalationTimer, raiseCaseLevel, staleTimer } from "./steps";
 
@@ -24,15 +27,44 @@ export interface TimerSnapshot {
   lookup: OrgLookup;
 }
 
-export type TimerOutcome = "escalated" | "notified_top" | "reminded" | "skipped";
+export type TimerOutcome = "escalated" | "notified_top" | "reminded" | "skipped" | "pattern_quiet" | "pattern_resolved";
 
 export function planTimer(snapshot: TimerSnapshot, env: PlanEnv): Plan<TimerOutcome> {
   if (snapshot.timer.kind === "escalation") return planEscalationTimer(snapshot, env);
   if (snapshot.timer.kind === "stale") return planStaleTimer(snapshot, env);
+  if (snapshot.timer.kind === PATTERN_QUIET) return planPatternQuiet(snapshot, env);
   // A kind no longer armed (left by an earlier version): nothing to do but forget it.
   const b = new PlanBuilder(env, snapshot.lookup);
   b.dropTimer(snapshot.timer.timer_id);
   return b.build("skipped");
+}
+
+/**
+ * The pattern's group has stayed under the threshold for a whole window
+ * (every new item of the group pushed this timer later). The pattern case
+ * says so on its timeline and, if the rule says `resolve`, resolves itself;
+ * the group's next firing opens a new case.
+ */
+function planPatternQuiet(snapshot: TimerSnapshot, env: PlanEnv): Plan<TimerOutcome> {
+  const b = new PlanBuilder(env, snapshot.lookup);
+  b.dropTimer(snapshot.timer.timer_id);
+  const c = snapshot.case;
+  const ruleId = c?.metadata.pattern_rule;
+  const group = c?.metadata.group;
+  if (!c || typeof ruleId !== "string" || typeof group !== "string") return b.build("skipped");
+  const state = b.patternWindow(ruleId, group);
+  if (state?.open?.[group] === c.case_id) b.setPatternWindow(ruleId, group, withOpenCase(state, group, null));
+  if (c.status === "resolved" || c.status === "closed") return b.build("skipped");
+  const rule = env.profile.pattern_rules.find((r) => r.id === ruleId);
+  const by = { ref: "pattern", user_id: null };
+  b.audit(by, "pattern.quiet", "case", c.case_id, { rule_id: ruleId, group, window: rule?.window ?? null }, c.case_id);
+  if (rule?.when_quiet !== "resolve") return b.build("pattern_quiet");
+  const { next } = transitionCase(c, "resolved", b.at);
+  b.putCase(next);
+  b.dropTimers(c.case_id, "escalation");
+  b.clearDedupe(c.case_id);
+  b.audit(by, "case.updated", "case", c.case_id, { status: { from: c.status, to: "resolved" } }, c.case_id);
+  return b.build("pattern_resolved");
 }
 
 /** Every label the item held on its way up: the origin, then each step to the current one. */

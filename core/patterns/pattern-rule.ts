@@ -57,6 +57,18 @@ export const PatternRule = z
       "After firing, the same group does not fire again until this has passed. At least PT1S: a group fires at most once a second.",
     ),
     action: PatternAction,
+    when_quiet: z
+      .enum(["note", "resolve"])
+      .optional()
+      .describe(
+        "When the group has stayed under the threshold for a whole window after firing: `note` (default) says so on the pattern case's timeline; `resolve` also resolves the case.",
+      ),
+    inhibit: z
+      .boolean()
+      .optional()
+      .describe(
+        "While the pattern case is open, the items it groups raise no notifications of their own (the pattern case speaks for them; each muted item says so in its timeline). Default false.",
+      ),
   })
   .strict()
   .describe("A pattern rule: counts matching items per group over a sliding window and opens a case when a threshold is reached.");

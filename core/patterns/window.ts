@@ -14,6 +14,8 @@ export interface PatternState {
   events: Record<string, number[]>;
   /** When the rule last fired for each group (epoch ms). */
   lastFired: Record<string, number>;
+  /** The case the rule's last firing opened, per group, while it is open (until the pattern goes quiet). */
+  open?: Record<string, string>;
 }
 
 export const emptyPatternState = (): PatternState => ({ events: {}, lastFired: {} });
@@ -56,12 +58,33 @@ export function recordAndCheck(
 
   return {
     state: {
+      ...state,
       events: { ...state.events, [groupKey]: kept },
       lastFired: fired ? { ...state.lastFired, [groupKey]: t } : state.lastFired,
     },
     fired,
     count,
   };
+}
+
+/**
+ * When the group will have been under the threshold for a whole window, if
+ * nothing more arrives: the count drops below the threshold when the
+ * threshold-th newest item slides out of the window (or already has), and
+ * one more window must pass after that.
+ */
+export function quietAt(state: PatternState, groupKey: string, ruleWindowMs: number, threshold: number, now: number): number {
+  const events = state.events[groupKey] ?? [];
+  const pivot = events.length >= threshold ? (events[events.length - threshold] as number) + ruleWindowMs : now;
+  return Math.max(pivot, now) + ruleWindowMs;
+}
+
+/** The state with the group's open pattern case set (or forgotten, with null). */
+export function withOpenCase(state: PatternState, groupKey: string, caseId: string | null): PatternState {
+  const open = { ...(state.open ?? {}) };
+  if (caseId) open[groupKey] = caseId;
+  else delete open[groupKey];
+  return { ...state, open };
 }
 
 export interface PatternCandidate {

@@ -193,3 +193,18 @@ describe("matchesPattern and groupKeyOf", () => {
     expect(groupKeyOf(leakAudit, {})).toBeNull();
   });
 });
+
+describe("quiet patterns", () => {
+  const DAY = 86_400_000;
+  it("counts a group quiet one whole window after it fell under the threshold", async () => {
+    const { quietAt, withOpenCase, emptyPatternState } = await import("../../core/patterns");
+    const state = { ...emptyPatternState(), events: { A: [0, 1 * DAY, 2 * DAY, 3 * DAY, 4 * DAY, 5 * DAY] } };
+    // Threshold 5 of a 30-day window: the 5th newest (day 1) slides out at day 31; quiet a window later.
+    expect(quietAt(state, "A", 30 * DAY, 5, 5 * DAY)).toBe(61 * DAY);
+    // Already under the threshold: one window from now.
+    expect(quietAt(state, "A", 30 * DAY, 10, 5 * DAY)).toBe(35 * DAY);
+    const open = withOpenCase(state, "A", "case-1");
+    expect(open.open).toEqual({ A: "case-1" });
+    expect(withOpenCase(open, "A", null).open).toEqual({});
+  });
+});
