@@ -82,4 +82,28 @@ describe("insight facts", () => {
     expect((await fact("fact_cases", "case_id", before.case_id))?.profile_version).toBe(1);
     expect((await fact("fact_cases", "case_id", after.case_id))?.profile_version).toBe(2);
   });
+
+  it("answers 'which department creates the most critical alerts this quarter?' in one query (the README's)", async () => {
+    const o = await createOrg();
+    const mk = (label: string, severity: string) => newCase(o.slug, o.token, { label, severity });
+    await mk("1001.91.Operations.Safety", "critical");
+    await mk("1001.91.Operations.Maintenance", "critical");
+    await mk("1001.91.Facilities", "critical");
+    await mk("1001.91.Facilities", "high");
+    const now = new Date();
+    const rows = await env.DB.prepare(QUARTER_QUERY)
+      .bind(o.org.org_id, now.getUTCFullYear(), Math.ceil((now.getUTCMonth() + 1) / 3))
+      .all();
+    expect(rows.results).toEqual([
+      { department: "Operations", critical_cases: 2 },
+      { department: "Facilities", critical_cases: 1 },
+    ]);
+  });
 });
+
+/** The query the README shows, verbatim. */
+const QUARTER_QUERY = `SELECT f.department, count(*) AS critical_cases
+FROM fact_cases f JOIN dim_time t ON t.date = f.created_date
+WHERE f.org_id = ?1 AND f.severity = 'critical' AND t.year = ?2 AND t.quarter = ?3
+GROUP BY f.department
+ORDER BY critical_cases DESC, f.department`;
