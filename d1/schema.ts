@@ -352,7 +352,12 @@ export const fact_cases = sqliteTable(
     /** The pattern rule whose firing opened the case, if one did. */
     pattern_rule: text("pattern_rule"),
   },
-  (t) => [index("fact_cases_org_created").on(t.org_id, t.created_at), index("fact_cases_org_status").on(t.org_id, t.status, t.created_at)],
+  (t) => [
+    index("fact_cases_org_created").on(t.org_id, t.created_at),
+    index("fact_cases_org_status").on(t.org_id, t.status, t.created_at),
+    // A review counts the cases resolved in its period, whenever they were created.
+    index("fact_cases_org_resolved").on(t.org_id, t.resolved_at),
+  ],
 );
 
 export const fact_tasks = sqliteTable(

@@ -48,7 +48,8 @@ import type { SecretSummary } from "../core/security/org-secret";
 import { keyringFrom, sealSecret, type SecretKeyring } from "../core/security/secret-envelope";
 import { deploymentMode, requireSafeWebhookUrl } from "../core/security/webhook-url";
 import type { Profile } from "../core/profiles";
-import type { Timer } from "../core/scheduling/timers";
+import { makeTimer, type Timer } from "../core/scheduling/timers";
+import { nextRollupAt } from "../core/insights/rollup-periods";
 import { cutoffs, purgeClosedCases, purgeD1Batch, RETENTION_BATCH, RETENTION_MAX_BATCHES, type RetentionCutoffs } from "./commands/retention";
 import type { Actor } from "../core/privacy/visibility";
 import { auditEvent, EMAIL_ACTOR, SYSTEM_ACTOR, type CommandContext } from "./commands/context";
@@ -69,6 +70,7 @@ import {
 import { createPerson, patchPerson } from "./commands/persons";
 import { deleteSecret, putSecret, readSecret } from "./commands/secrets";
 import { writeToD1 } from "./outbox/d1-sink";
+import { rollupInsights, type RollupFile } from "./insights/rollup";
 import type { OutboxItem } from "../d1/outbox-item";
 import { applyPlan } from "./store/apply-plan";
 import { migrate } from "./store/migrations";
@@ -96,6 +98,10 @@ const OUTBOX_RETRY_MS = 1_000;
 const TIMERS_PER_ALARM = 2_000;
 /** Passes over the schedule per alarm run, for timers that handling other timers made due. */
 const ALARM_ROUNDS = 4;
+
+/** The organization's daily round: insights rollup (at a time of night that differs by organization). */
+const DAILY = "daily";
+const dailyTimer = (orgId: string, now: Date) => makeTimer(DAILY, "org", orgId, nextRollupAt(orgId, now));
 
 /** Thrown inside a rehearsal transaction to roll it back. */
 const REHEARSAL = Symbol("rehearsal");
@@ -153,6 +159,7 @@ export class OrgObject extends DurableObject<Env> {
       (ctx) => {
         this.refuseUnsafeWebhook(args.profile);
         const { admin, token } = initializeOrg(ctx, args);
+        ctx.store.setTimer(dailyTimer(args.org.org_id, ctx.now));
         this.forgetProfile();
         return { admin: publicUser(admin), token_id: token.token_id };
       },
@@ -328,6 +335,11 @@ export class OrgObject extends DurableObject<Env> {
     });
   }
 
+  /** Writes the organization's insights Parquet files to R2: the given period, or this month and the last. */
+  rollupInsights(period?: string): Promise<Result<RollupFile[]>> {
+    return rollupInsights(this.env, this.store.org()?.org_id, this.now(), period);
+  }
+
   // --- reads served by the object itself ------------------------------------
 
   getProfile(): { profile: Profile; yaml: string } | null {
@@ -353,6 +365,10 @@ export class OrgObject extends DurableObject<Env> {
   /** Cron safety net: drain the outbox and make sure the alarm is armed. */
   async heal(): Promise<{ timers: number; outbox: number }> {
     this.armedAt = undefined;
+    // An organization made before the daily round existed gets it here.
+    const org = this.store.org();
+    if (org && !this.store.hasTimer(dailyTimer(org.org_id, this.now()).timer_id))
+      this.ctx.storage.transactionSync(() => this.store.setTimer(dailyTimer(org.org_id, this.now())));
     await this.flushAll();
     await this.armAlarm();
     return { timers: this.store.timerCount(), outbox: this.store.outboxSize() };
@@ -400,9 +416,14 @@ export class OrgObject extends DurableObject<Env> {
       budget -= due.length;
       let handled = 0;
       const deliveries: Timer[] = [];
+      const daily: Timer[] = [];
       for (const timer of due) {
         if (timer.kind === "delivery") {
           deliveries.push(timer);
+          continue;
+        }
+        if (timer.kind === DAILY) {
+          daily.push(timer);
           continue;
         }
         if (this.failAlarmAfterTimers !== null && handled++ >= this.failAlarmAfterTimers) {
@@ -417,9 +438,29 @@ export class OrgObject extends DurableObject<Env> {
       const env = this.deliveryEnv();
       const records = await Promise.all(deliveries.map((t) => deliver(this.store, t, profile, env, now)));
       for (const record of records) this.ctx.storage.transactionSync(record);
+      for (const timer of daily) await this.dailyRound(timer, now);
     }
     await this.flushAll();
     await this.armAlarm();
+  }
+
+  /**
+   * The organization's own daily round (never a global fan-out): its
+   * insights are rolled up to Parquet from a D1 that holds all it wrote. A
+   * failure is logged and waits for the next day rather than failing the
+   * alarm, so escalations are never held up by it.
+   */
+  private async dailyRound(timer: Timer, now: Date): Promise<void> {
+    const org = this.store.org();
+    if (org) {
+      await this.flushAll();
+      const rolled = await rollupInsights(this.env, org.org_id, now).catch((e: unknown) => fail(new DomainError("internal", String(e))));
+      if (!rolled.ok) console.error(JSON.stringify({ msg: "insights rollup failed", org_id: org.org_id, error: rolled.error.message }));
+    }
+    this.ctx.storage.transactionSync(() => {
+      this.store.deleteTimer(timer.timer_id);
+      if (org) this.store.setTimer(dailyTimer(org.org_id, now));
+    });
   }
 
   private deliveryEnv(): DeliveryEnv {

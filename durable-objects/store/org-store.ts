@@ -505,6 +505,10 @@ export class OrgStore {
     return this.sql.exec<{ due: number | null }>("SELECT min(due_at) AS due FROM timers").one().due;
   }
 
+  hasTimer(timerId: string): boolean {
+    return this.sql.exec("SELECT 1 FROM timers WHERE timer_id = ?", timerId).toArray().length > 0;
+  }
+
   timerCount(): number {
     return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM timers").one().n;
   }

@@ -235,10 +235,21 @@ describe("a signal that tips a pattern rule over its threshold", () => {
     ]);
   });
 
-  it("moves the window forward and starts the group's cooldown", () => {
+  it("moves the window forward, starts the group's cooldown and remembers the case it opened", () => {
+    const opened = p.cases.find((c) => c.record.metadata.pattern_rule === "leak-audit")!.record;
     expect(p.pattern_windows).toEqual([
-      { rule_id: "leak-audit", group: "Store 12", state: { events: { "Store 12": [dayBefore, NOW.getTime()] }, lastFired: { "Store 12": NOW.getTime() } } },
+      {
+        rule_id: "leak-audit",
+        group: "Store 12",
+        state: { events: { "Store 12": [dayBefore, NOW.getTime()] }, lastFired: { "Store 12": NOW.getTime() }, open: { "Store 12": opened.case_id } },
+      },
     ]);
+  });
+
+  it("arms the timer that notices when the pattern has gone quiet", () => {
+    const opened = p.cases.find((c) => c.record.metadata.pattern_rule === "leak-audit")!.record;
+    // Threshold 2 of a 30-day window: under it once the older item slides out (day −1 + 30), quiet a window later.
+    expect(p.timers.arm).toContainEqual(expect.objectContaining({ kind: "pattern_quiet", entity_id: opened.case_id, due_at: dayBefore + 60 * 86_400_000 }));
   });
 
   it("alerts the rule's roles in-app and by mail, and queues each mail for the alarm", () => {

@@ -71,9 +71,13 @@ async function operations(): Promise<Operation[]> {
 
 const key = (op: { method: string; path: string }) => `${op.method} ${op.path}`;
 
+/** Query parameters an operation requires. */
+const QUERIES: Record<string, string> = { "GET /v1/orgs/{org}/insights/review": "?cycle=weekly" };
+
 /** A body that would succeed if the caller were allowed: a refusal then proves the guard, not the validator. */
 function requestFor(op: Operation, ids: Record<string, string>): { path: string; raw?: string; type?: string } {
-  const path = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(ids[name] ?? `unknown-${name}-${crypto.randomUUID()}`));
+  const query = QUERIES[key(op)] ?? "";
+  const path = `${op.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(ids[name] ?? `unknown-${name}-${crypto.randomUUID()}`))}${query}`;
   const k = key(op);
   const json = (value: unknown) => ({ path, raw: JSON.stringify(value), type: "application/json" });
   const samples: Record<string, unknown> = {

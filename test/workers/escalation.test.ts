@@ -15,7 +15,7 @@ import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } fro
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { OrgObject } from "../../durable-objects/org-object";
-import { api, auditOf, createOrg, newCase, newTask, orgStub, runAlarmAt, transition } from "./helpers";
+import { api, auditOf, createOrg, newCase, newTask, orgStub, runAlarmAt, transition, withoutDailyRound } from "./helpers";
 
 const MIN = 60_000;
 const STEP_MS = 30 * MIN;
@@ -40,6 +40,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 async function setup() {
   const org = await createOrg({ profile_yaml: PROFILE });
   const stub = orgStub(org.org.org_id as string);
+  await withoutDailyRound(stub);
   return { ...org, orgId: org.org.org_id as string, stub };
 }
 
@@ -429,10 +430,13 @@ describe("timers", () => {
     const earliest = (await timersOf(fresh))[0]!.due_at;
     expect(await runInDurableObject(fresh, (_i, state) => state.storage.getAlarm())).toBe(earliest);
 
-    // And the cron's heal() does the same for a live instance.
+    // And the cron's heal() does the same for a live instance (and puts the organization's daily round back).
     await runInDurableObject(fresh, (_i, state) => state.storage.deleteAlarm());
-    expect(await runInDurableObject(fresh, (i) => i.heal())).toMatchObject({ timers: 2, outbox: 0 });
-    expect(await runInDurableObject(fresh, (_i, state) => state.storage.getAlarm())).toBe(earliest);
+    expect(await runInDurableObject(fresh, (i) => i.heal())).toMatchObject({ timers: 3, outbox: 0 });
+    const withDaily = await timersOf(fresh);
+    expect(withDaily.filter((t) => t.kind === "daily")).toHaveLength(1);
+    expect(await runInDurableObject(fresh, (_i, state) => state.storage.getAlarm())).toBe(Math.min(earliest, ...withDaily.map((t) => t.due_at)));
+    await withoutDailyRound(fresh);
 
     await makeDue(fresh, [task.task_id]);
     await fire(fresh);

@@ -158,5 +158,21 @@ export async function runAlarmAt(stub: DurableObjectStub<OrgObject>, at: number)
   if (!(await runDurableObjectAlarm(stub))) await runInDurableObject(stub, (instance: OrgObject) => instance.alarm());
 }
 
+/**
+ * Takes the organization's daily round (its insights rollup, armed at a time
+ * of night that differs by organization) off its schedule, for tests that
+ * count timers or watch which one the alarm is armed for. `heal()` arms it again.
+ */
+export async function withoutDailyRound(stub: DurableObjectStub<OrgObject>): Promise<void> {
+  await runInDurableObject(stub, async (instance: OrgObject, state: DurableObjectState) => {
+    state.storage.sql.exec("DELETE FROM timers WHERE kind = 'daily'");
+    const next = instance.stats().next_timer_at;
+    if (next === null) await state.storage.deleteAlarm();
+    else await state.storage.setAlarm(next);
+    // biome-ignore lint/complexity/useLiteralKeys: `armedAt` is private; only an index access may set it.
+    instance["armedAt"] = next;
+  });
+}
+
 export const addMs = (iso: string, ms: number) => new Date(new Date(iso).getTime() + ms).toISOString();
 export const MINUTE = 60_000;

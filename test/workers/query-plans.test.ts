@@ -137,6 +137,8 @@ const TABLES = [
   "notifications",
   "email_messages",
   "email_attachments",
+  "fact_cases",
+  "fact_tasks",
 ];
 const tableOf = (detail: string) => /^(?:SEARCH|SCAN) (\w+)/.exec(detail)?.[1];
 const seeAll = () => true;
@@ -226,6 +228,12 @@ beforeAll(async () => {
   await exercise("listRecordedMail", "", (f, h) => f(h.db, orgId, page));
   await exercise("listRecordedMail", "cursor", (f, h) => f(h.db, orgId, paged));
   await exercise("routedSignalsSince", "", (f, h) => f(h.db, orgId, new Date(Date.now() - 86_400_000).toISOString()));
+  const [dayAgo, dayAhead] = [new Date(Date.now() - 86_400_000), new Date(Date.now() + 86_400_000)];
+  await exercise("factCasesCreatedBetween", "", (f, h) => f(h.db, orgId, dayAgo, dayAhead));
+  await exercise("factCasesResolvedBetween", "", (f, h) => f(h.db, orgId, dayAgo, dayAhead));
+  await exercise("openFactCases", "", (f, h) => f(h.db, orgId));
+  await exercise("openFactTasks", "", (f, h) => f(h.db, orgId));
+  await exercise("casesByIds", "", (f, h) => f(h.db, orgId, [caseId, mailCase]));
 });
 
 describe("D1 query plans", () => {

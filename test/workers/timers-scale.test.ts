@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import type { Task } from "../../core/model";
 import { makeTimer } from "../../core/scheduling/timers";
 import type { OrgObject } from "../../durable-objects/org-object";
-import { api, auditOf, createOrg, newCase, orgStub } from "./helpers";
+import { api, auditOf, createOrg, newCase, orgStub, withoutDailyRound } from "./helpers";
 
 const N = 10_000;
 const HOUR = 3_600_000;
@@ -56,6 +56,7 @@ describe("timers at scale", () => {
   it("10,000 pending timers fire in deadline order, each exactly once", async () => {
     const { slug, token, org } = await createOrg({ profile_yaml: PROFILE });
     const stub = orgStub(org.org_id);
+    await withoutDailyRound(stub);
     const c = await newCase(slug, token, { title: "Stocktake", label: "1001.14.Operations", severity: "low" });
     // Drain the outbox first: the alarm then waits for the case's deadline, a day away, and
     // cannot start on the seeded timers before the test runs it.

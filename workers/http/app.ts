@@ -17,6 +17,8 @@ import { auditRoutes } from "./routes/audit";
 import { caseRoutes } from "./routes/cases";
 import { dryRunRoutes } from "./routes/dry-run";
 import { healthRoutes } from "./routes/health";
+import { insightsFileRoutes } from "./routes/insights-files";
+import { insightsReviewRoutes } from "./routes/insights-review";
 import { mailRoutes } from "./routes/mail";
 import { notificationRoutes } from "./routes/notifications";
 import { orgRoutes } from "./routes/orgs";
@@ -68,6 +70,8 @@ export function createApp() {
   app.route("/", personRoutes);
   app.route("/", notificationRoutes);
   app.route("/", secretRoutes);
+  app.route("/", insightsFileRoutes);
+  app.route("/", insightsReviewRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/v1/openapi.json", {

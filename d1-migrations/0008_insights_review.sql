@@ -1,0 +1,1 @@
+CREATE INDEX `fact_cases_org_resolved` ON `fact_cases` (`org_id`,`resolved_at`);
