@@ -18,6 +18,7 @@ import {
   planCasePatch,
   planInboundEmail,
   planReply,
+  planReviewCase,
   planSignal,
   planTaskCreate,
   planTaskTransition,
@@ -50,6 +51,10 @@ import { deploymentMode, requireSafeWebhookUrl } from "../core/security/webhook-
 import type { Profile } from "../core/profiles";
 import { makeTimer, type Timer } from "../core/scheduling/timers";
 import { nextRollupAt } from "../core/insights/rollup-periods";
+import { computeReview } from "../core/insights/review";
+import { reviewPeriod } from "../core/insights/review-periods";
+import { database } from "../d1/database";
+import { reviewInput } from "../d1/insight-reads";
 import { cutoffs, purgeClosedCases, purgeD1Batch, RETENTION_BATCH, RETENTION_MAX_BATCHES, type RetentionCutoffs } from "./commands/retention";
 import type { Actor } from "../core/privacy/visibility";
 import { auditEvent, EMAIL_ACTOR, SYSTEM_ACTOR, type CommandContext } from "./commands/context";
@@ -81,6 +86,7 @@ import {
   caseCreateSnapshot,
   casePatchSnapshot,
   emailSnapshot,
+  lookupIn,
   replySnapshot,
   signalSnapshot,
   taskCreateSnapshot,
@@ -456,11 +462,42 @@ export class OrgObject extends DurableObject<Env> {
       await this.flushAll();
       const rolled = await rollupInsights(this.env, org.org_id, now).catch((e: unknown) => fail(new DomainError("internal", String(e))));
       if (!rolled.ok) console.error(JSON.stringify({ msg: "insights rollup failed", org_id: org.org_id, error: rolled.error.message }));
+      await this.openReviewCases(org.org_id, now).catch((e: unknown) =>
+        console.error(JSON.stringify({ msg: "review cases failed", org_id: org.org_id, error: String(e) })),
+      );
     }
     this.ctx.storage.transactionSync(() => {
       this.store.deleteTimer(timer.timer_id);
       if (org) this.store.setTimer(dailyTimer(org.org_id, now));
     });
+  }
+
+  /**
+   * For each cycle the profile tracks, the review of the period that ended
+   * last opens its case, once (remembered per cycle). Periods that began
+   * before the organization's first round are not reviewed: it did not
+   * exist, or did not track reviews, then.
+   */
+  private async openReviewCases(orgId: string, now: Date): Promise<void> {
+    const profile = this.profile();
+    if (!profile || profile.reviews.cycles.length === 0) return;
+    let since = this.store.getMeta<number>("reviews_since");
+    if (since === null) {
+      since = now.getTime();
+      this.ctx.storage.transactionSync(() => this.store.setMeta("reviews_since", now.getTime()));
+    }
+    for (const cycle of profile.reviews.cycles) {
+      const { previous } = reviewPeriod(cycle, now);
+      if (previous.from.getTime() < since || this.store.getMeta<string>(`review:${cycle}`) === previous.name) continue;
+      const input = await reviewInput(database(this.env.DB), orgId, cycle, previous.from, now, () => true, profile);
+      const review = computeReview(input);
+      await this.command(SYSTEM_ACTOR, (ctx) => {
+        const opened = this.store.getMeta<string>(`review:${cycle}`) === previous.name;
+        const plan = planReviewCase({ opened, lookup: lookupIn(this.store) }, review, ctx);
+        this.store.setMeta(`review:${cycle}`, previous.name);
+        return applyPlan(this.store, plan);
+      });
+    }
   }
 
   private deliveryEnv(): DeliveryEnv {

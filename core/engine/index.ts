@@ -19,3 +19,4 @@ export {
 export { planTimer, type TimerOutcome, type TimerSnapshot } from "./timer-plan";
 export { planInboundEmail, type EmailAnswer, type EmailOutcome, type EmailSnapshot } from "./email-plan";
 export { planReply, type ReplySnapshot, type ThreadTip } from "./reply-plan";
+export { decisionsOf, planReviewCase, type ReviewCaseSnapshot } from "./review-plan";

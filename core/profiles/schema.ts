@@ -305,6 +305,21 @@ export function expandRoles(roles: readonly string[]): string[] {
   return out;
 }
 
+export const REVIEW_CASE_CYCLES = ["weekly", "monthly", "yearly"] as const;
+export type ReviewCaseCycle = (typeof REVIEW_CASE_CYCLES)[number];
+export const Reviews = z
+  .object({
+    cycles: z
+      .array(z.enum(REVIEW_CASE_CYCLES))
+      .max(3)
+      .describe(
+        "Cycles whose review opens a case at the start of the next period (weekly: Monday, monthly: the 1st, yearly: 1 January, UTC), for the level that owns it: weekly to team leads (101), monthly to department heads (11), yearly to executives (1). Its tasks are the items needing a decision.",
+      ),
+    role: RolePath.optional().describe("The role whose review it is (default: the profile's first role)."),
+  })
+  .strict()
+  .describe("Reviews as tracked work.");
+
 const profileFields = {
   name: ProfileName.describe("The profile's name (a shipped profile's file name without .yaml)."),
   extends: ProfileName.optional().describe(
@@ -329,6 +344,7 @@ const profileFields = {
   default_label: z.string().min(1).max(200).describe("Label of the case opened for a signal no flow rule matches (triage)."),
   triage_task: TaskTemplate.describe("The task created in a triage case."),
   pattern_rules: z.array(PatternRule).max(200).describe("Patterns across many items that open a case of their own."),
+  reviews: Reviews,
   notifications: Notifications,
   sensitive_person_fields: z
     .array(z.string().min(1).max(100))
@@ -406,6 +422,10 @@ export const ProfileDocument = z
     default_label: optional(profileFields.default_label),
     triage_task: TaskTemplate.partial().strict().optional().describe("The task created in a triage case; keys merge with the parent's."),
     pattern_rules: optional(profileFields.pattern_rules),
+    reviews: Reviews.partial()
+      .strict()
+      .optional()
+      .describe(Reviews.description ?? ""),
     notifications: z
       .object({
         channels: z
@@ -456,6 +476,7 @@ export const BUILTIN_DEFAULTS: ProfileDefaults = Object.freeze({
   default_label: "1001.14.Operations",
   triage_task: { title: "Triage: {{signal.title}}", type: "triage" },
   pattern_rules: [],
+  reviews: { cycles: [] },
   notifications: {
     channels: { in_app: {} },
     rules: [
@@ -556,6 +577,9 @@ export function checkProfile(input: unknown): ProfileProblem[] {
     if (typeof value !== "string" || !rolesUsable) return;
     if (!roleSet.has(value)) add(path, `owner_role "${value}" is not one of the profile's roles (${shownRoles})`);
   };
+  const reviewRole = (input.reviews as { role?: unknown } | undefined)?.role;
+  if (typeof reviewRole === "string" && rolesUsable && !roleSet.has(reviewRole))
+    add(["reviews", "role"], `role "${reviewRole}" is not one of the profile's roles (${shownRoles})`);
   const checkFlowTemplate = (value: unknown, path: (string | number)[]) => {
     if (typeof value !== "string") return;
     for (const p of templatePaths(value)) {

@@ -234,6 +234,8 @@ beforeAll(async () => {
   await exercise("openFactCases", "", (f, h) => f(h.db, orgId));
   await exercise("openFactTasks", "", (f, h) => f(h.db, orgId));
   await exercise("casesByIds", "", (f, h) => f(h.db, orgId, [caseId, mailCase]));
+  const profile = (await api("GET", `/v1/orgs/${o.slug}/profile`, auth)).body;
+  await exercise("reviewInput", "weekly", (f, h) => f(h.db, orgId, "weekly", new Date(), new Date(), seeAll, profile));
 });
 
 describe("D1 query plans", () => {

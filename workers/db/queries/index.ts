@@ -20,4 +20,4 @@ export { listNotifications } from "./notifications";
 export { routedSignalsSince } from "./signals";
 export type { Page } from "./scan";
 export { caseAttachment, caseMessage, listRecordedMail } from "./email";
-export { factCasesCreatedBetween, factCasesResolvedBetween, openFactCases, openFactTasks, casesByIds } from "./insights";
+export { factCasesCreatedBetween, factCasesResolvedBetween, openFactCases, openFactTasks, casesByIds, reviewInput } from "./insights";

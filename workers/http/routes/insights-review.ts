@@ -6,9 +6,9 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { DomainError } from "../../../core/errors";
-import { computeReview, listedCaseIds, MAX_LISTED, REVIEW_CYCLES, type ReviewFacts, reviewPeriod } from "../../../core/insights/review";
+import { computeReview, MAX_LISTED, REVIEW_CYCLES } from "../../../core/insights/review";
 import { Case } from "../../../core/model";
-import { casesByIds, factCasesCreatedBetween, factCasesResolvedBetween, openFactCases, openFactTasks } from "../../db/queries";
+import { reviewInput } from "../../db/queries";
 import { stubOf } from "../org-client";
 import { visibleTo } from "../visibility";
 import { ERRORS, OrgParam, SECURITY, json, router } from "../openapi";
@@ -89,31 +89,9 @@ const parseAt = (s: string) => new Date(DAY.test(s) ? `${s}T00:00:00Z` : s);
 export const insightsReviewRoutes = router().openapi(review, async (c) => {
   const q = c.req.valid("query");
   const now = new Date();
-  const { period, previous } = reviewPeriod(q.cycle, q.at === undefined ? now : parseAt(q.at));
-  const db = c.get("db");
-  const orgId = c.get("org").org_id;
-  const [profile, inPeriod, inPrevious, resolved, open, tasks] = await Promise.all([
-    stubOf(c).getProfile(),
-    factCasesCreatedBetween(db, orgId, period.from, period.to),
-    factCasesCreatedBetween(db, orgId, previous.from, previous.to),
-    factCasesResolvedBetween(db, orgId, period.from, period.to),
-    openFactCases(db, orgId),
-    openFactTasks(db, orgId),
-  ]);
+  const at = q.at === undefined ? now : parseAt(q.at);
+  const profile = await stubOf(c).getProfile();
   if (!profile) throw new DomainError("not_found", "organization not found");
-  const facts: ReviewFacts = {
-    cycle: q.cycle,
-    period,
-    previous,
-    now,
-    periodCases: inPeriod.rows,
-    previousCases: inPrevious.rows,
-    resolvedCases: resolved.rows,
-    openCases: open.rows,
-    openTasks: tasks.rows,
-    visible: visibleTo(c),
-    truncated: [inPeriod, inPrevious, resolved, open, tasks].some((r) => r.truncated),
-  };
-  const cases = await casesByIds(db, orgId, listedCaseIds(facts));
-  return c.json(computeReview({ ...facts, cases, profile: profile.profile }), 200);
+  const input = await reviewInput(c.get("db"), c.get("org").org_id, q.cycle, at, now, visibleTo(c), profile.profile);
+  return c.json(computeReview(input), 200);
 });
