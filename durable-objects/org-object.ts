@@ -81,6 +81,7 @@ import { applyPlan } from "./store/apply-plan";
 import { migrate } from "./store/migrations";
 import { OrgStore, type StoredToken, type StoredUser } from "./store/org-store";
 import { SecretStore } from "./store/secret-store";
+import { LiveEvents } from "./live/events";
 import type { InboundEmail } from "../core/email/inbound";
 import {
   caseCreateSnapshot,
@@ -118,9 +119,14 @@ export type RetentionReport = RetentionCutoffs & { closed_cases: number; audit_e
 
 export type PublicToken = Omit<StoredToken, "token_hash">;
 
+/** What the Worker needs to forward a live-updates upgrade (it may import this module only). */
+export { encodeConnectRequest, LIVE_EVENTS_PATH, LIVE_VIEWER_HEADER } from "./live/events";
+
 export class OrgObject extends DurableObject<Env> {
   private readonly store: OrgStore;
   private readonly secrets: SecretStore;
+  /** Live updates: members' WebSockets (hibernatable) and the changes published to them. */
+  private readonly live: LiveEvents;
   private keyringCache: Promise<SecretKeyring | null> | null = null;
   private profileCache: Profile | null = null;
   private flushing: Promise<void> | null = null;
@@ -147,6 +153,12 @@ export class OrgObject extends DurableObject<Env> {
     this.store = new OrgStore(ctx.storage.sql);
     this.secrets = new SecretStore(ctx.storage.sql);
     migrate(ctx.storage.sql);
+    this.live = new LiveEvents(
+      ctx,
+      this.store,
+      () => this.profile(),
+      () => this.now(),
+    );
     // Locally an alarm already past due may never fire after a restart: re-arm from the schedule.
     // A failure here must not poison the object: the cron's heal() re-arms later.
     void ctx
@@ -405,6 +417,25 @@ export class OrgObject extends DurableObject<Env> {
     });
   }
 
+  // --- live updates (durable-objects/live/events.ts) ---------------------------
+
+  /** Only the Worker reaches this: a WebSocket upgrade for `GET /v1/orgs/{org}/events`, already authenticated. */
+  override fetch(request: Request): Response {
+    return this.live.connect(request);
+  }
+
+  override webSocketMessage(ws: WebSocket): void {
+    this.live.message(ws);
+  }
+
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    this.live.closed(ws, code, reason);
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.live.failed(ws);
+  }
+
   // --- alarm: due timers, then the outbox --------------------------------------
 
   override async alarm(): Promise<void> {
@@ -440,6 +471,7 @@ export class OrgObject extends DurableObject<Env> {
         // One transaction per timer: a failure halfway leaves the handled ones done and this one due.
         this.ctx.storage.transactionSync(() => applyPlan(this.store, planTimer(timerSnapshot(this.store, timer), ctx)));
       }
+      this.live.publish();
       // Network sends run side by side; each outcome is recorded in its own transaction.
       const env = this.deliveryEnv();
       const records = await Promise.all(deliveries.map((t) => deliver(this.store, t, profile, env, now)));
@@ -620,6 +652,7 @@ export class OrgObject extends DurableObject<Env> {
    * command leaves no alarm of its own behind.
    */
   private async settle<T>(value: T, readYourWrites = true): Promise<Result<T>> {
+    this.live.publish();
     const head = this.store.outboxHead();
     await this.armAlarm(this.now().getTime() + FLUSH_WAIT_MS + OUTBOX_RETRY_MS);
     const flushed = this.flushUpTo(head, FLUSH_WAIT_MS)
@@ -674,6 +707,8 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   private async flushOnce(): Promise<void> {
+    // Rows leave the outbox once in D1: whatever is still unpublished goes out first.
+    this.live.publish();
     const batch = this.store.outboxBatch(FLUSH_BATCH);
     if (batch.length === 0) return;
     if (this.sinkDelayMs > 0) await new Promise((r) => setTimeout(r, this.sinkDelayMs));

@@ -16,6 +16,7 @@ import { problemResponse } from "./problem";
 import { auditRoutes } from "./routes/audit";
 import { caseRoutes } from "./routes/cases";
 import { dryRunRoutes } from "./routes/dry-run";
+import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
 import { insightsFileRoutes } from "./routes/insights-files";
 import { insightsReviewRoutes } from "./routes/insights-review";
@@ -51,6 +52,8 @@ export function createApp() {
   app.use("/v1/*", requireBodyType);
   app.use("/v1/*", requireWellFormedText);
   app.use("/v1/*", d1Session);
+  // Live updates authenticate themselves (the token may come as ?token=, on that route only): mounted ahead of the global check.
+  app.route("/", eventRoutes);
   app.use("/v1/*", async (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : authenticate(c, next)));
   app.use("/v1/orgs/:org", scopeToOrg);
   app.use("/v1/orgs/:org/*", scopeToOrg);
