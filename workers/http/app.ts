@@ -17,6 +17,7 @@ import { auditRoutes } from "./routes/audit";
 import { caseRoutes } from "./routes/cases";
 import { dryRunRoutes } from "./routes/dry-run";
 import { eventRoutes } from "./routes/events";
+import { openApiDocument } from "./openapi-document";
 import { healthRoutes } from "./routes/health";
 import { insightsFileRoutes } from "./routes/insights-files";
 import { insightsReviewRoutes } from "./routes/insights-review";
@@ -36,6 +37,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Offline nodes send up to 1,000 signals at once; their batches get more room. */
 export const MAX_BATCH_BODY_BYTES = 16 * 1024 * 1024;
 const PUBLIC_PATHS = new Set(["/v1/openapi.json", "/v1/auth/login"]);
+/** Operations the document marks as needing no token (as written in the document, with its path templates). */
+const OPENAPI_PUBLIC_PATHS = new Set(["/health", "/v1/auth/login"]);
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>();
@@ -77,10 +80,7 @@ export function createApp() {
   app.route("/", insightsReviewRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
-  app.doc31("/v1/openapi.json", {
-    openapi: "3.1.0",
-    info: { title: "Orgo API", version: "1.0.0", description: "Case and task routing for organizations." },
-  });
+  app.get("/v1/openapi.json", (c) => c.json(openApiDocument(app, OPENAPI_PUBLIC_PATHS)));
 
   app.notFound((c) => problemResponse(c, new DomainError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => {
