@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildDashboardIfMissing } from "../dashboard/build-if-missing.mjs";
 import { seedDemo } from "./seed-demo.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -57,6 +58,8 @@ async function waitForHealth(child, timeoutMs = 60_000) {
 async function main() {
   mkdirSync(stateDir, { recursive: true });
   const token = adminToken();
+  // The static assets directory must exist before wrangler starts; `npm run build:dashboard` rebuilds on demand.
+  if (buildDashboardIfMissing().built) console.log("Built the dashboard into dashboard/dist.");
   migrate();
   // Its own process group, so stopping this script stops wrangler's node and workerd children too.
   const child = spawn(

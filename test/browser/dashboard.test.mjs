@@ -1,0 +1,264 @@
+// Drives the real dashboard in headless Chromium against a real platform
+// (`npm start` on a private port with its own state directory), on demand:
+// npm run test:browser. Needs Debian's chromium (apt-get install -y chromium)
+// and playwright-core; it never downloads a browser. Every step is bounded and
+// a watchdog stops everything after 3 minutes, so it cannot hang.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { buildDashboardIfMissing } from "../../dashboard/build-if-missing.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const port = Number(process.env.BROWSER_TEST_PORT ?? 8799);
+const base = `http://127.0.0.1:${port}`;
+const screenshots = path.join(root, "test", "browser", "screenshots");
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const WHOLE_RUN_MS = 175_000;
+const STEP_MS = 15_000;
+
+const state = mkdtempSync(path.join(tmpdir(), "orgo-browser-"));
+const slug = `ui-${Date.now().toString(36)}`;
+const fastSlug = `${slug}-fast`;
+const person = { email: "lead@ui.orgo.test", display_name: "Lee Lead", password: "browser-test-password" };
+
+let server;
+let serverLog = "";
+let browser;
+let page;
+let orgToken;
+let fastToken;
+let role;
+const consoleErrors = [];
+
+function stopServer() {
+  try {
+    if (server?.pid) process.kill(-server.pid, "SIGTERM");
+  } catch {
+    // Already gone.
+  }
+}
+
+// Whatever happens below, the platform's process group and the browser do not outlive this script.
+const watchdog = setTimeout(() => {
+  console.error(`browser test: over ${WHOLE_RUN_MS / 1000} s, stopping`);
+  stopServer();
+  process.exit(1);
+}, WHOLE_RUN_MS);
+watchdog.unref();
+process.on("exit", () => {
+  stopServer();
+  rmSync(state, { recursive: true, force: true });
+});
+
+async function api(token, method, url, body) {
+  const r = await fetch(`${base}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(STEP_MS),
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function startPlatform() {
+  server = spawn("npm", ["start"], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), ORGO_STATE_DIR: state },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  server.stdout.on("data", (d) => (serverLog += d));
+  server.stderr.on("data", (d) => (serverLog += d));
+  const until = Date.now() + 120_000;
+  while (!serverLog.includes("Orgo is running.")) {
+    if (server.exitCode !== null) throw new Error(`npm start exited:\n${serverLog.slice(-2000)}`);
+    if (Date.now() > until) throw new Error(`the platform was not up within 120 s:\n${serverLog.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function shot(name) {
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true, timeout: STEP_MS });
+}
+
+before(
+  async () => {
+    mkdirSync(screenshots, { recursive: true });
+    assert.ok(existsSync(chromiumPath), `no browser at ${chromiumPath}: apt-get install -y chromium`);
+    buildDashboardIfMissing({ quiet: true });
+    await startPlatform();
+    const admin = /^ORGO_ADMIN_TOKEN\s*=\s*"?([^"\n]+)"?/m.exec(readFileSync(path.join(root, ".dev.vars"), "utf8"))[1];
+    const org = await api(admin, "POST", "/v1/orgs", { slug, name: "Browser test shop", profile: "retail_ops", admin: person });
+    orgToken = org.token;
+    // A second organization whose critical work escalates every 2 s, to watch a countdown run out.
+    const profile_yaml = [
+      "name: fast_escalation",
+      "extends: retail_ops",
+      "reactivity: { critical: PT3S, high: PT1H, medium: PT4H, low: P1D }",
+      "reactivity_mode: { critical: wall, high: wall, medium: wall, low: wall }",
+      "escalation: { step: PT2S, repeat_at_top: PT30S }",
+    ].join("\n");
+    fastToken = (await api(admin, "POST", "/v1/orgs", { slug: fastSlug, name: "Fast escalation shop", profile_yaml, admin: person })).token;
+    role = (await api(orgToken, "GET", `/v1/orgs/${slug}/roles`)).items.find((r) => r.name === "Operations.Safety")?.name;
+    assert.ok(role, "retail_ops has the role Operations.Safety");
+
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      timeout: 30_000,
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(STEP_MS);
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text());
+    });
+    page.on("pageerror", (error) => consoleErrors.push(`uncaught: ${error.message}`));
+  },
+  { timeout: 150_000 },
+);
+
+after(
+  async () => {
+    await browser?.close().catch(() => {});
+    stopServer();
+  },
+  { timeout: 20_000 },
+);
+
+test("explains a refused sign-in in plain words", { timeout: 30_000 }, async () => {
+  await page.goto(`${base}/`, { timeout: STEP_MS });
+  await page.getByLabel("Organization").fill(slug);
+  await page.getByLabel("Email").fill(person.email);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("alert").getByText("You are not signed in, or your session has ended. Wrong organization, email or password.").waitFor();
+  await shot("0-sign-in-refused");
+  // Chromium logs the refused request itself (401) as a console error: expected here, and only here.
+  const unexpected = consoleErrors.filter((text) => !/status of 401/.test(text));
+  assert.deepEqual(unexpected, []);
+  consoleErrors.length = 0;
+});
+
+test("signs in with organization, email and password", { timeout: 30_000 }, async () => {
+  await page.getByLabel("Organization").fill(slug);
+  await page.getByLabel("Email").fill(person.email);
+  await page.getByLabel("Password").fill(person.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Inbox" }).waitFor();
+  await page.locator(".live-status", { hasText: "Live" }).waitFor();
+  await page.getByText("No cases yet.").waitFor();
+  assert.equal(await page.locator(".who").textContent(), person.display_name);
+  await shot("1-signed-in-empty-inbox");
+});
+
+test("creates a case with a task through the label picker", { timeout: 30_000 }, async () => {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "New case" }).click();
+  await page.getByLabel("Title").fill("Broken freezer door in aisle 7");
+  await page.getByLabel("Description").fill("The door does not close; food is warming up.");
+  await page.getByLabel("Severity", { exact: true }).selectOption("high");
+  await page.getByLabel("Level").selectOption("1001");
+  await page.getByLabel("Category", { exact: true }).selectOption("9");
+  await page.getByLabel("Subcategory").selectOption("1");
+  await page.getByLabel("Role").selectOption(role);
+  assert.equal(await page.locator(".label-preview output").textContent(), `1001.91.${role}`);
+  await page.getByLabel("Site").fill("Store 7");
+  await page.getByLabel("First task (optional)").fill("Fix the freezer door");
+  await shot("2-new-case-form");
+  await page.getByRole("button", { name: "Create case" }).click();
+  await page.getByRole("heading", { name: "Broken freezer door in aisle 7" }).waitFor();
+  await page.locator(".task", { hasText: "Fix the freezer door" }).waitFor();
+  await page.locator(".task .countdown").first().waitFor();
+  await shot("3-case-page-with-task");
+});
+
+test("starts and completes the task, offering only allowed moves", { timeout: 30_000 }, async () => {
+  const task = page.locator(".task", { hasText: "Fix the freezer door" });
+  const offered = await task.locator(".task-moves button").allInnerTexts();
+  assert.deepEqual(
+    offered.map((text) => text.split(/\s/)[0]),
+    ["Start", "Cancel"],
+  );
+  await task.getByRole("button", { name: /^Start/ }).click();
+  await task.locator(".badge", { hasText: "In progress" }).waitFor();
+  await task.getByRole("button", { name: /^Complete/ }).waitFor();
+  assert.equal(await task.getByRole("button", { name: /^Start/ }).count(), 0);
+  await task.getByRole("button", { name: /^Complete/ }).click();
+  await task.locator(".badge", { hasText: "Completed" }).waitFor();
+  assert.equal(await task.locator(".task-moves button").count(), 0);
+  await page.locator(".case-head .badge", { hasText: "Resolved" }).waitFor();
+  await page.locator(".timeline-entry", { hasText: "in progress → Completed" }).first().waitFor();
+  await shot("4-task-completed");
+});
+
+test("shows a case created by another client without a reload", { timeout: 30_000 }, async () => {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Inbox" }).click();
+  await page.locator(".case-card", { hasText: "Broken freezer door in aisle 7" }).waitFor();
+  await page.evaluate(() => {
+    window.__noReload = true;
+  });
+  await api(orgToken, "POST", `/v1/orgs/${slug}/cases`, {
+    title: "Spill reported by the API client",
+    severity: "critical",
+    label: `1001.94.${role}`,
+    location: { site: "Store 9" },
+  });
+  await page.locator(".case-card", { hasText: "Spill reported by the API client" }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.evaluate(() => window.__noReload), true, "the page was not reloaded");
+  await page.locator(".case-card", { hasText: "Spill reported by the API client" }).locator(".countdown").waitFor();
+  await shot("5-live-case-appeared");
+});
+
+test("filters by the label tree and reads at 390 px wide", { timeout: 30_000 }, async () => {
+  await page.getByRole("button", { name: /^1001 · Staff/ }).click();
+  await page.getByText("2 of 2 loaded cases shown").waitFor();
+  await page.getByLabel("Severity").selectOption("critical");
+  await page.getByText("1 of 1 loaded cases shown").waitFor();
+  await page.getByLabel("Severity").selectOption("");
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px at 390 px`);
+  await shot("6-inbox-390px");
+});
+
+test("counts down a critical task, then shows its escalation without a reload", { timeout: 40_000 }, async () => {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("heading", { name: "Sign in to Orgo" }).waitFor();
+  await page.getByLabel("Organization").fill(fastSlug);
+  await page.getByLabel("Email").fill(person.email);
+  await page.getByLabel("Password").fill(person.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator(".live-status", { hasText: "Live" }).waitFor();
+  const c = await api(fastToken, "POST", `/v1/orgs/${fastSlug}/cases`, { title: "Smoke in the stockroom", severity: "critical", label: `1001.91.${role}` });
+  await api(fastToken, "POST", `/v1/orgs/${fastSlug}/cases/${c.case_id}/tasks`, { title: "Check the stockroom" });
+  await page.locator(".case-card", { hasText: "Smoke in the stockroom" }).getByRole("link").click();
+  const task = page.locator(".task", { hasText: "Check the stockroom" });
+  await task.locator(".countdown").waitFor();
+  await page.evaluate(() => {
+    window.__noReload = true;
+  });
+  await task.locator(".badge.escalated").waitFor({ timeout: 15_000 });
+  assert.match(await task.locator(".badge.escalated").textContent(), /Escalated ×\d/);
+  assert.equal(await page.evaluate(() => window.__noReload), true, "the page was not reloaded");
+  await page.locator(".timeline-entry.escalation").first().waitFor({ timeout: 10_000 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the case page scrolls sideways by ${overflow} px at 390 px`);
+  await shot("7-escalated-task-390px");
+});
+
+test("logged no console errors", () => {
+  assert.deepEqual(consoleErrors, []);
+});
+
+test("signs out", { timeout: 20_000 }, async () => {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("heading", { name: "Sign in to Orgo" }).waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("orgo.session")), null);
+});
