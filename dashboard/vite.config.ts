@@ -1,8 +1,11 @@
 /**
  * The dashboard build: a static app in dist/, served by the Worker's static
  * assets (wrangler.toml [assets]) or any static host. public/ (the _headers
- * security policy) is copied as is.
+ * security policy, the /docs/ page) is copied as is.
  */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { defineConfig, type Plugin } from "vite";
@@ -50,6 +53,48 @@ function firstScreenBudget(): Plugin {
   };
 }
 
+/**
+ * The API reference at /docs/ (public/docs/: a page and its init script) runs
+ * Swagger UI from this origin, so it works offline and under the CSP: its
+ * bundle, stylesheet and licence files are copied from the pinned
+ * swagger-ui-dist package into dist/docs/ (served by the dev server too).
+ * Source-map comments are dropped, the maps are not shipped. It is a separate
+ * page: none of it counts towards the app's first screen.
+ */
+function apiReferenceAssets(): Plugin {
+  const dir = path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+  const files: Record<string, string> = {
+    "swagger-ui-bundle.js": "swagger-ui-bundle.js",
+    "swagger-ui.css": "swagger-ui.css",
+    "swagger-ui-bundle.js.LICENSE.txt": "swagger-ui-bundle.js.LICENSE.txt",
+    "swagger-ui-LICENSE.txt": "LICENSE",
+    "swagger-ui-NOTICE.txt": "NOTICE",
+  };
+  const read = (name: string) => readFileSync(path.join(dir, files[name] as string), "utf8").replace(/\n?\/[*/]# sourceMappingURL=[^\n]*\s*$/, "\n");
+  const types: Record<string, string> = { js: "text/javascript", css: "text/css", txt: "text/plain" };
+  return {
+    name: "orgo-api-reference-assets",
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const name = /^\/docs\/([^/?#]+)/.exec(req.url ?? "")?.[1];
+        if (!name || !(name in files)) return next();
+        res.setHeader("content-type", `${types[name.split(".").pop() as string]}; charset=utf-8`);
+        res.end(read(name));
+      });
+    },
+    generateBundle() {
+      let gzipped = 0;
+      for (const name of Object.keys(files)) {
+        const source = read(name);
+        if (!name.endsWith(".txt")) gzipped += gzipSync(source).length;
+        this.emitFile({ type: "asset", fileName: `docs/${name}`, source });
+      }
+      const { version } = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { version: string };
+      this.info(`API reference (/docs/): swagger-ui-dist ${version}, ${(gzipped / 1024).toFixed(1)} KB gzipped, loaded only by /docs/`);
+    },
+  };
+}
+
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   publicDir: "public",
@@ -64,7 +109,7 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
   },
-  plugins: [firstScreenBudget()],
+  plugins: [firstScreenBudget(), apiReferenceAssets()],
   // `npx vite --config dashboard/vite.config.ts` during development, against `npm start` on 8787.
   server: { proxy: { "/v1": { target: "http://127.0.0.1:8787", ws: true }, "/health": "http://127.0.0.1:8787" } },
 });

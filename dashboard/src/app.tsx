@@ -3,7 +3,9 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { whenUnauthorized } from "./api/http";
 import { listRoles, logout, type OrgApi, whoAmI } from "./api/orgo";
 import { clearSession, loadSession, type Session, saveSession } from "./api/session";
+import { LazyScreen } from "./components/lazy-screen";
 import { Link } from "./components/link";
+import "./components/shell.css";
 import { ErrorNotice, Loading } from "./components/states";
 import { connectLive, type LiveStatus } from "./live/live-events";
 import { LiveHub, LiveProvider } from "./live/live-context";
@@ -13,6 +15,11 @@ import { Inbox } from "./screens/inbox";
 import { NewCase } from "./screens/new-case";
 import { SignIn } from "./screens/sign-in";
 import { useResource } from "./use-resource";
+
+// Screens away from the inbox load on first visit, outside the first screen's budget.
+const loadInsights = () => import("./screens/insights").then((m) => m.Insights);
+const loadProfile = () => import("./screens/profile").then((m) => m.ProfileScreen);
+const loadAudit = () => import("./screens/audit").then((m) => m.AuditScreen);
 
 const LIVE_WORDS: Record<LiveStatus, string> = {
   connecting: "Connecting…",
@@ -43,6 +50,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
     onSignOut();
   };
 
+  const admin = me.data?.admin === true || me.data?.kind === "platform";
   const who = me.data?.user?.display_name ?? me.data?.user?.email ?? (me.data?.kind === "platform" ? "Platform admin" : "");
   return (
     <LiveProvider hub={hub}>
@@ -57,6 +65,10 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
         <nav aria-label="Main">
           <Link href="/">Inbox</Link>
           <Link href="/cases/new">New case</Link>
+          <Link href="/insights">Insights</Link>
+          <Link href="/profile">Profile</Link>
+          {admin && <Link href="/audit">Audit</Link>}
+          <a href="/docs/">Docs</a>
         </nav>
         <span class={`live-status live-${live}`} role="status" aria-live="polite">
           {LIVE_WORDS[live]}
@@ -76,6 +88,12 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
         </main>
       ) : route.screen === "case" ? (
         <CasePage key={route.caseId} api={api} caseId={route.caseId} roles={roles.data} />
+      ) : route.screen === "insights" ? (
+        <LazyScreen load={loadInsights} what="insights" props={{ api }} />
+      ) : route.screen === "profile" ? (
+        <LazyScreen load={loadProfile} what="the profile" props={{ api, admin }} />
+      ) : route.screen === "audit" ? (
+        <LazyScreen load={loadAudit} what="the audit log" props={{ api, admin }} />
       ) : route.screen === "new-case" ? (
         <NewCase api={api} roles={roles.data} />
       ) : (

@@ -1,10 +1,19 @@
 /** Three screens need no router library: the path is the state, history moves between them. */
 import { useEffect, useState } from "preact/hooks";
 
-export type Route = { screen: "inbox" } | { screen: "new-case" } | { screen: "case"; caseId: string };
+export type Route =
+  | { screen: "inbox" }
+  | { screen: "new-case" }
+  | { screen: "case"; caseId: string }
+  | { screen: "insights" }
+  | { screen: "profile" }
+  | { screen: "audit" };
 
 export function routeOf(pathname: string): Route {
   if (pathname === "/cases/new") return { screen: "new-case" };
+  if (pathname === "/insights") return { screen: "insights" };
+  if (pathname === "/profile") return { screen: "profile" };
+  if (pathname === "/audit") return { screen: "audit" };
   const match = /^\/cases\/([^/]+)$/.exec(pathname);
   if (match) return { screen: "case", caseId: decodeURIComponent(match[1] as string) };
   return { screen: "inbox" };

@@ -3,9 +3,14 @@
 // npm run test:browser. Needs Debian's chromium (apt-get install -y chromium)
 // and playwright-core; it never downloads a browser. Every step is bounded and
 // a watchdog stops everything after 3 minutes, so it cannot hang.
+// axe-core checks each screen: no serious or critical violation on the app's
+// pages; on the API reference (/docs/, third-party Swagger UI) it only reports.
+// Every check's violations go to screenshots/axe-report.json.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -14,8 +19,10 @@ import { chromium } from "playwright-core";
 import { buildDashboardIfMissing } from "../../dashboard/build-if-missing.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const port = Number(process.env.BROWSER_TEST_PORT ?? 8799);
+// A free port unless one is given, so a platform already running (npm start on 8787, another run) is never in the way.
+const port = Number(process.env.BROWSER_TEST_PORT ?? (await freePort()));
 const base = `http://127.0.0.1:${port}`;
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const screenshots = path.join(root, "test", "browser", "screenshots");
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const WHOLE_RUN_MS = 175_000;
@@ -34,6 +41,28 @@ let orgToken;
 let fastToken;
 let role;
 const consoleErrors = [];
+const otherHosts = [];
+const accessibility = {};
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    });
+  });
+}
+
+/** Rejects when `promise` has not settled within `ms`: for steps Playwright does not bound itself (page.evaluate). */
+function within(ms, what, promise) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 function stopServer() {
   try {
@@ -54,6 +83,13 @@ process.on("exit", () => {
   stopServer();
   rmSync(state, { recursive: true, force: true });
 });
+// Stopped from outside (CI's timeout, Ctrl-C): the exit handler above runs only if we exit ourselves.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.once(signal, () => {
+    console.error(`browser test: ${signal}, stopping`);
+    process.exit(1);
+  });
+}
 
 async function api(token, method, url, body) {
   const r = await fetch(`${base}${url}`, {
@@ -86,6 +122,53 @@ async function startPlatform() {
 
 async function shot(name) {
   await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true, timeout: STEP_MS });
+}
+
+const BLOCKING = new Set(["serious", "critical"]);
+
+/**
+ * Runs axe-core on the page as it is, saves a screenshot (axe-<name>.png) and
+ * records the violations; with `enforce`, fails on any serious or critical one.
+ * axe.min.js goes in through page.evaluate: page.addScriptTag({ path }) inserts
+ * an inline <script>, which the dashboard's CSP (script-src 'self') refuses.
+ */
+async function checkAccessibility(t, name, { enforce = true } = {}) {
+  await within(
+    STEP_MS,
+    "waiting for fonts",
+    page.evaluate(() => document.fonts.ready.then(() => true)),
+  );
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) {
+    await within(STEP_MS, "injecting axe-core", page.evaluate(readFileSync(axePath, "utf8")));
+  }
+  const violations = await within(
+    20_000,
+    `axe on ${name}`,
+    page.evaluate(async () => {
+      const result = await window.axe.run(document, { resultTypes: ["violations"] });
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.length,
+        examples: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+      }));
+    }),
+  );
+  accessibility[name] = { url: page.url(), violations };
+  await shot(`axe-${name}`);
+  for (const v of violations) t.diagnostic(`axe ${name}: ${v.impact} ${v.id} (${v.nodes}×, e.g. ${v.examples.join(" | ")}): ${v.help}`);
+  if (enforce) {
+    const blocking = violations.filter((v) => BLOCKING.has(v.impact));
+    assert.deepEqual(blocking, [], `serious or critical accessibility violations on ${name}`);
+  }
+}
+
+/** Follows the Main navigation to a screen and waits until it has its heading and nothing is loading. */
+async function openScreen(linkName, heading) {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: linkName, exact: true }).click();
+  await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll(".state.loading").length === 0, null, { timeout: STEP_MS });
 }
 
 before(
@@ -121,12 +204,18 @@ before(
       if (message.type() === "error") consoleErrors.push(message.text());
     });
     page.on("pageerror", (error) => consoleErrors.push(`uncaught: ${error.message}`));
+    page.on("request", (request) => {
+      if (!/^(http:\/\/127\.0\.0\.1:\d+\/|ws:\/\/127\.0\.0\.1:\d+\/|data:|blob:)/.test(request.url())) otherHosts.push(request.url());
+    });
   },
   { timeout: 150_000 },
 );
 
 after(
   async () => {
+    if (Object.keys(accessibility).length > 0) {
+      writeFileSync(path.join(screenshots, "axe-report.json"), `${JSON.stringify(accessibility, null, 2)}\n`);
+    }
     await browser?.close().catch(() => {});
     stopServer();
   },
@@ -145,6 +234,10 @@ test("explains a refused sign-in in plain words", { timeout: 30_000 }, async () 
   const unexpected = consoleErrors.filter((text) => !/status of 401/.test(text));
   assert.deepEqual(unexpected, []);
   consoleErrors.length = 0;
+});
+
+test("the sign-in page has no serious or critical accessibility violation", { timeout: 45_000 }, async (t) => {
+  await checkAccessibility(t, "sign-in");
 });
 
 test("signs in with organization, email and password", { timeout: 30_000 }, async () => {
@@ -216,6 +309,43 @@ test("shows a case created by another client without a reload", { timeout: 30_00
   await shot("5-live-case-appeared");
 });
 
+test("the inbox has no serious or critical accessibility violation", { timeout: 45_000 }, async (t) => {
+  await page.locator(".case-card .countdown").first().waitFor();
+  await checkAccessibility(t, "inbox");
+});
+
+test("the case page has no serious or critical accessibility violation", { timeout: 45_000 }, async (t) => {
+  await page.locator(".case-card", { hasText: "Broken freezer door in aisle 7" }).getByRole("link").click();
+  await page.getByRole("heading", { level: 1, name: "Broken freezer door in aisle 7" }).waitFor();
+  await page.locator(".timeline-entry").first().waitFor();
+  await checkAccessibility(t, "case");
+});
+
+test("the new case form has no serious or critical accessibility violation", { timeout: 45_000 }, async (t) => {
+  await openScreen("New case", "New case");
+  await page.getByLabel("Role").locator("option").nth(1).waitFor({ state: "attached" });
+  await checkAccessibility(t, "new-case");
+});
+
+// Screens that arrive later: checked as soon as the Main navigation offers them.
+for (const [linkName, heading] of [
+  ["Insights", /insights/i],
+  ["Profile", /profile/i],
+  ["Audit", /audit/i],
+]) {
+  test(`the ${linkName.toLowerCase()} screen has no serious or critical accessibility violation`, { timeout: 45_000 }, async (t) => {
+    const link = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: linkName, exact: true });
+    if ((await link.count()) === 0) return t.skip(`the dashboard has no ${linkName} screen yet`);
+    await openScreen(linkName, heading);
+    await checkAccessibility(t, linkName.toLowerCase());
+  });
+}
+
+test("back to the inbox after the accessibility checks", { timeout: 30_000 }, async () => {
+  await openScreen("Inbox", "Inbox");
+  await page.locator(".case-card", { hasText: "Spill reported by the API client" }).waitFor();
+});
+
 test("filters by the label tree and reads at 390 px wide", { timeout: 30_000 }, async () => {
   await page.getByRole("button", { name: /^1001 · Staff/ }).click();
   await page.getByText("2 of 2 loaded cases shown").waitFor();
@@ -261,4 +391,36 @@ test("signs out", { timeout: 20_000 }, async () => {
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByRole("heading", { name: "Sign in to Orgo" }).waitFor();
   assert.equal(await page.evaluate(() => sessionStorage.getItem("orgo.session")), null);
+});
+
+test("serves the API reference at /docs/ from this origin, under the CSP, and tries an operation", { timeout: 45_000 }, async () => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const response = await page.goto(`${base}/docs`, { timeout: STEP_MS });
+  assert.equal(new URL(page.url()).pathname, "/docs/", "/docs redirects to /docs/");
+  assert.match(response.headers()["content-security-policy"] ?? "", /script-src 'self';/);
+  await page.getByRole("heading", { level: 1, name: "Orgo API reference" }).waitFor();
+  await page.locator("#swagger-ui[aria-busy]").waitFor({ state: "detached" });
+  await page.locator(".info .title", { hasText: "Orgo API" }).waitFor();
+  assert.ok((await page.locator(".opblock").count()) >= 30, "every operation is listed");
+  await page.getByRole("button", { name: "Authorize" }).first().click();
+  const dialog = page.locator(".modal-ux");
+  await dialog.locator("input").fill(orgToken);
+  await dialog.getByRole("button", { name: "Apply credentials" }).click();
+  await dialog.getByRole("button", { name: "Remove authorization" }).waitFor();
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await dialog.waitFor({ state: "detached" });
+  const me = page.locator("#operations-Sessions-getMe");
+  await me.locator(".opblock-summary-control").click();
+  await me.getByRole("button", { name: "Try it out" }).click();
+  await me.getByRole("button", { name: "Execute" }).click();
+  await me.locator(".live-responses-table .response-col_status", { hasText: "200" }).waitFor();
+  await me.locator(".live-responses-table .response-col_description", { hasText: slug }).waitFor();
+  await shot("8-docs-tried-get-me");
+  assert.deepEqual(consoleErrors, [], "the API reference logged no error (a CSP refusal would be one)");
+  assert.deepEqual(otherHosts, [], "nothing was requested from another host");
+});
+
+test("the API reference's accessibility is reported (third-party UI: not enforced)", { timeout: 45_000 }, async (t) => {
+  await page.locator("#operations-Sessions-getMe .opblock-summary-control").click();
+  await checkAccessibility(t, "docs", { enforce: false });
 });
