@@ -20,6 +20,7 @@ import { useResource } from "./use-resource";
 const loadInsights = () => import("./screens/insights").then((m) => m.Insights);
 const loadProfile = () => import("./screens/profile").then((m) => m.ProfileScreen);
 const loadAudit = () => import("./screens/audit").then((m) => m.AuditScreen);
+const loadNewSignal = () => import("./screens/new-signal").then((m) => m.NewSignal);
 
 const LIVE_WORDS: Record<LiveStatus, string> = {
   connecting: "Connecting…",
@@ -65,6 +66,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
         <nav aria-label="Main">
           <Link href="/">Inbox</Link>
           <Link href="/cases/new">New case</Link>
+          <Link href="/signals/new">New signal</Link>
           <Link href="/insights">Insights</Link>
           <Link href="/profile">Profile</Link>
           {admin && <Link href="/audit">Audit</Link>}
@@ -94,6 +96,8 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
         <LazyScreen load={loadProfile} what="the profile" props={{ api, admin }} />
       ) : route.screen === "audit" ? (
         <LazyScreen load={loadAudit} what="the audit log" props={{ api, admin }} />
+      ) : route.screen === "new-signal" ? (
+        <LazyScreen load={loadNewSignal} what="the signal form" props={{ api }} />
       ) : route.screen === "new-case" ? (
         <NewCase api={api} roles={roles.data} />
       ) : (

@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 export type Route =
   | { screen: "inbox" }
   | { screen: "new-case" }
+  | { screen: "new-signal" }
   | { screen: "case"; caseId: string }
   | { screen: "insights" }
   | { screen: "profile" }
@@ -11,6 +12,7 @@ export type Route =
 
 export function routeOf(pathname: string): Route {
   if (pathname === "/cases/new") return { screen: "new-case" };
+  if (pathname === "/signals/new") return { screen: "new-signal" };
   if (pathname === "/insights") return { screen: "insights" };
   if (pathname === "/profile") return { screen: "profile" };
   if (pathname === "/audit") return { screen: "audit" };
