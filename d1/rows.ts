@@ -18,7 +18,7 @@ export type NotificationRow = typeof notifications.$inferSelect;
 
 export function caseToRow(org_id: string, seq: number, c: Case): CaseRow {
   const { location, ...rest } = c;
-  return { ...rest, origin_label: c.origin_label ?? null, org_id, seq, site: location.site, area: location.area };
+  return { ...rest, origin_label: c.origin_label ?? null, asset_id: c.asset_id ?? null, org_id, seq, site: location.site, area: location.area };
 }
 
 export function rowToCase(r: CaseRow): Case {
@@ -27,7 +27,17 @@ export function rowToCase(r: CaseRow): Case {
 }
 
 export function taskToRow(org_id: string, seq: number, t: Task, location: Case["location"]): TaskRow {
-  return { ...t, origin_label: t.origin_label ?? null, org_id, seq, site: location.site, area: location.area };
+  return {
+    ...t,
+    origin_label: t.origin_label ?? null,
+    asset_id: t.asset_id ?? null,
+    assignee_user_id: t.assignee_user_id ?? null,
+    assignee_person_id: t.assignee_person_id ?? null,
+    org_id,
+    seq,
+    site: location.site,
+    area: location.area,
+  };
 }
 
 export function rowToTask(r: TaskRow): Task {

@@ -19,6 +19,8 @@ export const orgs = sqliteTable(
     privacy: text("privacy", { enum: ["open", "need_to_know"] })
       .notNull()
       .default("open"),
+    /** The modules the active profile enables (JSON array), copied like privacy: a disabled module's routes answer 404 without asking the object. */
+    modules: text("modules", { mode: "json" }).notNull().$type<string[]>().default([]),
     created_at: text("created_at").notNull(),
   },
   (t) => [uniqueIndex("orgs_slug").on(t.slug)],
@@ -79,6 +81,8 @@ const caseColumns = {
   org_id: text("org_id").notNull(),
   ref: text("ref").notNull(),
   seq: integer("seq").notNull(),
+  /** The maintenance asset the case is about, if any. */
+  asset_id: text("asset_id"),
   title: text("title").notNull(),
   description: text("description"),
   label: text("label").notNull(),
@@ -111,6 +115,7 @@ export const cases = sqliteTable("cases", caseColumns, (t) => [
   index("cases_org_status_seq").on(t.org_id, t.status, t.seq),
   index("cases_org_label_seq").on(t.org_id, t.label, t.seq),
   index("cases_org_severity_seq").on(t.org_id, t.severity, t.seq),
+  index("cases_org_asset_seq").on(t.org_id, t.asset_id, t.seq),
 ]);
 
 export const tasks = sqliteTable(
@@ -126,6 +131,10 @@ export const tasks = sqliteTable(
     status: text("status").notNull(),
     label: text("label").notNull(),
     origin_label: text("origin_label"),
+    asset_id: text("asset_id"),
+    /** Whose task it is within its role, when one member was named (a broadcast's task per member). */
+    assignee_user_id: text("assignee_user_id"),
+    assignee_person_id: text("assignee_person_id"),
     owner_role_id: text("owner_role_id"),
     owner_role: text("owner_role"),
     severity: text("severity").notNull(),
@@ -147,6 +156,7 @@ export const tasks = sqliteTable(
     index("tasks_org_status_seq").on(t.org_id, t.status, t.seq),
     index("tasks_org_label_seq").on(t.org_id, t.label, t.seq),
     index("tasks_org_case_seq").on(t.org_id, t.case_id, t.seq),
+    index("tasks_org_asset_seq").on(t.org_id, t.asset_id, t.seq),
   ],
 );
 
@@ -198,6 +208,7 @@ export const signals = sqliteTable(
     uniqueIndex("signals_org_seq").on(t.org_id, t.seq),
     index("signals_org_case_seq").on(t.org_id, t.case_id, t.seq),
     index("signals_org_received").on(t.org_id, t.received_at),
+    index("signals_org_source_seq").on(t.org_id, t.source, t.seq),
   ],
 );
 
@@ -436,3 +447,112 @@ export const schema = {
   dim_role,
   dim_category,
 };
+
+// ---------------------------------------------------------------------------
+// Modules (thin adapters over the same records): maintenance, care/HR, groups.
+// Each row is a copy of a record the organization's object owns, versioned.
+
+/** Maintenance: the place hierarchy site → building → floor → area. */
+export const locations = sqliteTable(
+  "locations",
+  {
+    location_id: text("location_id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    seq: integer("seq").notNull(),
+    parent_id: text("parent_id"),
+    kind: text("kind", { enum: ["site", "building", "floor", "area"] }).notNull(),
+    name: text("name").notNull(),
+    /** Names from the site down, joined by " / ": what lists and exports show. */
+    path: text("path").notNull(),
+    wikidata: text("wikidata"),
+    created_at: text("created_at").notNull(),
+    updated_at: text("updated_at").notNull(),
+    version: integer("version").notNull(),
+  },
+  (t) => [uniqueIndex("locations_org_seq").on(t.org_id, t.seq), index("locations_org_parent").on(t.org_id, t.parent_id)],
+);
+
+/** Maintenance: things that break. */
+export const assets = sqliteTable(
+  "assets",
+  {
+    asset_id: text("asset_id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    seq: integer("seq").notNull(),
+    name: text("name").notNull(),
+    type: text("type").notNull(),
+    serial: text("serial"),
+    status: text("status").notNull(),
+    location_id: text("location_id"),
+    site: text("site"),
+    area: text("area"),
+    wikidata: text("wikidata"),
+    attributes: text("attributes", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    created_at: text("created_at").notNull(),
+    updated_at: text("updated_at").notNull(),
+    version: integer("version").notNull(),
+  },
+  (t) => [
+    uniqueIndex("assets_org_seq").on(t.org_id, t.seq),
+    index("assets_org_location_seq").on(t.org_id, t.location_id, t.seq),
+    index("assets_org_type_seq").on(t.org_id, t.type, t.seq),
+    index("assets_org_serial").on(t.org_id, t.serial),
+  ],
+);
+
+/** Care/HR: a person's staff record (position, team, dates), linked to their user account if they have one. */
+export const personnel = sqliteTable(
+  "personnel",
+  {
+    person_id: text("person_id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    seq: integer("seq").notNull(),
+    user_id: text("user_id"),
+    role: text("role"),
+    position: text("position"),
+    employment_status: text("employment_status").notNull(),
+    started_on: text("started_on"),
+    ended_on: text("ended_on"),
+    created_at: text("created_at").notNull(),
+    updated_at: text("updated_at").notNull(),
+    version: integer("version").notNull(),
+  },
+  (t) => [uniqueIndex("personnel_org_seq").on(t.org_id, t.seq), index("personnel_org_role_seq").on(t.org_id, t.role, t.seq)],
+);
+
+/** Care/HR: what a person agreed to, purpose by purpose (the latest statement counts). */
+export const consents = sqliteTable(
+  "consents",
+  {
+    consent_id: text("consent_id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    person_id: text("person_id").notNull(),
+    purpose: text("purpose").notNull(),
+    granted: integer("granted", { mode: "boolean" }).notNull(),
+    recorded_at: text("recorded_at").notNull(),
+    recorded_by: text("recorded_by"),
+    version: integer("version").notNull(),
+  },
+  (t) => [uniqueIndex("consents_org_person_purpose").on(t.org_id, t.person_id, t.purpose)],
+);
+
+/** Groups: teams, classes, units, with their roster and recurring schedule. */
+export const groups = sqliteTable(
+  "groups",
+  {
+    group_id: text("group_id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    seq: integer("seq").notNull(),
+    name: text("name").notNull(),
+    kind: text("kind").notNull(),
+    description: text("description"),
+    role: text("role"),
+    members: text("members", { mode: "json" }).notNull().$type<{ person_id: string | null; user_id: string | null; role: string | null }[]>(),
+    schedule: text("schedule", { mode: "json" }).$type<{ rrule: string; duration: string; timezone: string } | null>(),
+    wikidata: text("wikidata"),
+    created_at: text("created_at").notNull(),
+    updated_at: text("updated_at").notNull(),
+    version: integer("version").notNull(),
+  },
+  (t) => [uniqueIndex("groups_org_seq").on(t.org_id, t.seq), index("groups_org_kind_seq").on(t.org_id, t.kind, t.seq)],
+);

@@ -82,6 +82,8 @@ import { migrate } from "./store/migrations";
 import { OrgStore, type StoredToken, type StoredUser } from "./store/org-store";
 import { SecretStore } from "./store/secret-store";
 import { LiveEvents } from "./live/events";
+import { MODULES, type ModuleCommandInput, type ModuleCommandName, type ModuleCommandOutput, type ObjectModuleName } from "./modules";
+import { enabledModules } from "../core/modules/config";
 import type { InboundEmail } from "../core/email/inbound";
 import {
   caseCreateSnapshot,
@@ -121,6 +123,7 @@ export type PublicToken = Omit<StoredToken, "token_hash">;
 
 /** What the Worker needs to forward a live-updates upgrade (it may import this module only). */
 export { encodeConnectRequest, LIVE_EVENTS_PATH, LIVE_VIEWER_HEADER } from "./live/events";
+export type { ModuleCommandInput, ModuleCommandName, ModuleCommandOutput, ObjectModuleName } from "./modules";
 
 export class OrgObject extends DurableObject<Env> {
   private readonly store: OrgStore;
@@ -152,7 +155,7 @@ export class OrgObject extends DurableObject<Env> {
     super(ctx, env);
     this.store = new OrgStore(ctx.storage.sql);
     this.secrets = new SecretStore(ctx.storage.sql);
-    migrate(ctx.storage.sql);
+    migrate(ctx.storage.sql, Object.values(MODULES));
     this.live = new LiveEvents(
       ctx,
       this.store,
@@ -278,6 +281,26 @@ export class OrgObject extends DurableObject<Env> {
       const domain = this.env.ORGO_EMAIL_DOMAIN || "orgo.test";
       const snapshot = replySnapshot(this.store, caseId, `${org?.slug ?? "orgo"}@${domain}`, domain);
       return applyPlan(this.store, planReply(snapshot, input, ctx));
+    });
+  }
+
+  /**
+   * A domain module's command (durable-objects/modules), in the same
+   * transaction discipline as the core's. A module the profile does not
+   * enable answers not found, as its routes do.
+   */
+  moduleCommand<M extends ObjectModuleName, K extends ModuleCommandName<M>>(
+    actor: Actor,
+    module: M,
+    command: K,
+    input: ModuleCommandInput<M, K>,
+  ): Promise<Result<ModuleCommandOutput<M, K>>> {
+    return this.command(actor, (ctx) => {
+      if (!enabledModules(ctx.profile.modules).includes(module)) throw new DomainError("not_found", `the ${module} module is not enabled`);
+      const commands = MODULES[module].commands as Record<string, (ctx: CommandContext, input: unknown) => unknown>;
+      const run = commands[command];
+      if (!run) throw new DomainError("not_found", `no ${module} command ${command}`);
+      return run(ctx, input) as ModuleCommandOutput<M, K>;
     });
   }
 

@@ -10,7 +10,7 @@ export type CaseStatus = z.infer<typeof CaseStatus>;
 export const TaskStatus = z.enum(["pending", "in_progress", "completed", "cancelled"]);
 export type TaskStatus = z.infer<typeof TaskStatus>;
 
-export const SignalSource = z.enum(["api", "email", "offline", "pattern", "manual"]);
+export const SignalSource = z.enum(["api", "email", "offline", "pattern", "manual", "open311"]);
 export type SignalSource = z.infer<typeof SignalSource>;
 
 export const Privacy = z

@@ -37,6 +37,8 @@ export const Case = z.object({
   tags: z.array(z.string()),
   metadata: Metadata,
   person_id: z.string().nullable(),
+  /** The maintenance asset the case is about (maintenance module). */
+  asset_id: z.string().nullable().optional(),
   /**
    * Whether the person was linked by someone who already saw their sensitive
    * attributes: only such a link opens them to those who may act on the case.
@@ -62,6 +64,11 @@ export const Task = z.object({
   status: TaskStatus,
   label: z.string(),
   origin_label: z.string().nullable().optional(),
+  /** The maintenance asset the task is about: its case's unless given. */
+  asset_id: z.string().nullable().optional(),
+  /** The member the task is for, within its role (a broadcast makes one task per member of a roster). */
+  assignee_user_id: z.string().nullable().optional(),
+  assignee_person_id: z.string().nullable().optional(),
   owner_role_id: z.string().nullable(),
   owner_role: z.string().nullable(),
   severity: Severity,
@@ -102,6 +109,8 @@ export const Org = z.object({
   name: z.string(),
   profile: z.string(),
   privacy: Privacy,
+  /** The modules the active profile enables (core/modules/config.ts). */
+  modules: z.array(z.string()),
   created_at: Timestamp,
 });
 export type Org = z.infer<typeof Org>;

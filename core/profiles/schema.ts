@@ -23,7 +23,8 @@ import { Privacy, Severity, SignalSource } from "../model/enums";
 import { CaseTemplate, TaskTemplate, templatePaths } from "../model/templates";
 import { PatternRule } from "../patterns/pattern-rule";
 import { KEYWORDS_MEANING, Keywords } from "../text/keywords";
-import { RuleId, RuleText } from "./rule-leaves";
+import { RolePath, RuleId, RuleText } from "./rule-leaves";
+import { LinkedData, Modules } from "../modules/config";
 import { Calendar } from "../scheduling/calendar";
 import { SecretName } from "../security/org-secret";
 import { IsoDuration } from "../scheduling/duration";
@@ -49,13 +50,7 @@ const ProfileName = z
     message: "must be lowercase letters, digits, '_' or '-', starting with a letter or digit (e.g. retail_ops)",
   });
 
-export const RolePath = z
-  .string()
-  .superRefine((role, ctx) => {
-    const reason = checkRoleSyntax(role, "role");
-    if (reason !== null) ctx.addIssue({ code: "custom", message: reason });
-  })
-  .describe("A role path: dot-separated names, each starting with a letter (e.g. Operations.Safety).");
+export { RolePath };
 
 export const RegexSource = z
   .string()
@@ -350,6 +345,8 @@ const profileFields = {
     .array(z.string().min(1).max(100))
     .max(100)
     .describe("Metadata keys about a person that are shown only to the item's role, whatever the privacy mode."),
+  modules: Modules,
+  linked_data: LinkedData,
 };
 
 /** The resolved shape without the cross-key checks (the loader runs those itself on possibly broken input). */
@@ -450,6 +447,8 @@ export const ProfileDocument = z
       .optional()
       .describe(Notifications.description ?? ""),
     sensitive_person_fields: optional(profileFields.sensitive_person_fields),
+    modules: optional(Modules),
+    linked_data: optional(LinkedData),
   })
   .strict()
   .describe("One profile YAML document. Only `name` is required; everything else comes from `extends` or the built-in defaults.");
@@ -487,6 +486,8 @@ export const BUILTIN_DEFAULTS: ProfileDefaults = Object.freeze({
     ],
   },
   sensitive_person_fields: [],
+  modules: {},
+  linked_data: {},
 } satisfies ProfileDefaults) as ProfileDefaults;
 
 // ---------------------------------------------------------------------------
@@ -668,6 +669,33 @@ export function checkProfile(input: unknown): ProfileProblem[] {
   });
   if (isRecord(input.escalation) && isRecord(input.escalation.notify)) {
     checkChannels(input.escalation.notify.channels, ["escalation", "notify", "channels"]);
+  }
+
+  const modules = isRecord(input.modules) ? input.modules : {};
+  const checkRole = (value: unknown, path: (string | number)[]) => {
+    if (typeof value === "string" && rolesUsable && !roleSet.has(value)) add(path, `role "${value}" is not one of the profile's roles (${shownRoles})`);
+  };
+  if (isRecord(modules.maintenance)) {
+    checkRole(modules.maintenance.repair_role, ["modules", "maintenance", "repair_role"]);
+    checkRole(modules.maintenance.verify_role, ["modules", "maintenance", "verify_role"]);
+  }
+  if (isRecord(modules.care)) {
+    checkRole(modules.care.intake_role, ["modules", "care", "intake_role"]);
+    asArray(modules.care.screening).forEach((t, i) => {
+      if (isRecord(t)) checkOwner(t.owner_role, ["modules", "care", "screening", i, "owner_role"]);
+    });
+  }
+  if (isRecord(modules.open311)) {
+    const codes = new Map<string, number>();
+    asArray(modules.open311.services).forEach((service, i) => {
+      if (!isRecord(service)) return;
+      checkLabel(service.label, ["modules", "open311", "services", i, "label"]);
+      if (typeof service.service_code !== "string") return;
+      const first = codes.get(service.service_code);
+      if (first !== undefined)
+        add(["modules", "open311", "services", i, "service_code"], `service_code "${service.service_code}" is used twice (first at services.${first})`);
+      else codes.set(service.service_code, i);
+    });
   }
 
   if (isRecord(input.reactivity_mode) && input.calendar === undefined) {

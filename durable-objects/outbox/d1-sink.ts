@@ -45,6 +45,11 @@ const SETS = {
   notification: excludedSet(schema.notifications),
   role: excludedSet(schema.roles),
   email: excludedSet(schema.email_messages),
+  location: excludedSet(schema.locations),
+  asset: excludedSet(schema.assets),
+  personnel: excludedSet(schema.personnel),
+  consent: excludedSet(schema.consents),
+  group: excludedSet(schema.groups),
   fact_case: factSet(schema.fact_cases),
   fact_task: factSet(schema.fact_tasks),
 };
@@ -77,10 +82,24 @@ export async function writeToD1(db: D1Database | D1DatabaseSession, items: Outbo
         d.delete(schema.cases).where(and(eq(schema.cases.org_id, org_id), eq(schema.cases.case_id, case_id))),
       ];
     }
+    if (item.kind === "module_row_deleted") {
+      const { org_id, table, id } = item.row;
+      const t = MODULE_TABLE_KEYS[table];
+      return [d.delete(t.table).where(and(eq(t.table.org_id, org_id), eq(t.key, id)))];
+    }
     return [upsert(d, item), ...insightRows(d, item)];
   });
   await d.batch(statements as unknown as Parameters<typeof d.batch>[0]);
 }
+
+/** Each module table with its key column, for deletions by id. */
+const MODULE_TABLE_KEYS = {
+  locations: { table: schema.locations, key: schema.locations.location_id },
+  assets: { table: schema.assets, key: schema.assets.asset_id },
+  personnel: { table: schema.personnel, key: schema.personnel.person_id },
+  consents: { table: schema.consents, key: schema.consents.consent_id },
+  groups: { table: schema.groups, key: schema.groups.group_id },
+} as const;
 
 /** The star schema's rows that a record's row brings along (same batch, same idempotence). */
 function insightRows(d: DrizzleD1Database<typeof schema>, item: OutboxItem): BatchItem<"sqlite">[] {
@@ -121,7 +140,7 @@ function insightRows(d: DrizzleD1Database<typeof schema>, item: OutboxItem): Bat
   }
 }
 
-function upsert(d: DrizzleD1Database<typeof schema>, item: Exclude<OutboxItem, { kind: "case_deleted" | "email_adopted" }>) {
+function upsert(d: DrizzleD1Database<typeof schema>, item: Exclude<OutboxItem, { kind: "case_deleted" | "email_adopted" | "module_row_deleted" }>) {
   switch (item.kind) {
     case "case":
       return d
@@ -160,7 +179,10 @@ function upsert(d: DrizzleD1Database<typeof schema>, item: Exclude<OutboxItem, {
     case "role":
       return d.insert(schema.roles).values(item.row).onConflictDoUpdate({ target: schema.roles.role_id, set: SETS.role });
     case "org_settings":
-      return d.update(schema.orgs).set({ profile: item.row.profile, privacy: item.row.privacy }).where(eq(schema.orgs.org_id, item.row.org_id));
+      return d
+        .update(schema.orgs)
+        .set({ profile: item.row.profile, privacy: item.row.privacy, modules: item.row.modules })
+        .where(eq(schema.orgs.org_id, item.row.org_id));
     case "signal":
       return d.insert(schema.signals).values(item.row).onConflictDoNothing();
     case "audit":
@@ -183,5 +205,30 @@ function upsert(d: DrizzleD1Database<typeof schema>, item: Exclude<OutboxItem, {
         );
     case "email_attachment":
       return d.insert(schema.email_attachments).values(item.row).onConflictDoNothing();
+    case "location":
+      return d
+        .insert(schema.locations)
+        .values(item.row)
+        .onConflictDoUpdate({ target: schema.locations.location_id, set: SETS.location, setWhere: sql`excluded.version > ${schema.locations.version}` });
+    case "asset":
+      return d
+        .insert(schema.assets)
+        .values(item.row)
+        .onConflictDoUpdate({ target: schema.assets.asset_id, set: SETS.asset, setWhere: sql`excluded.version > ${schema.assets.version}` });
+    case "personnel":
+      return d
+        .insert(schema.personnel)
+        .values(item.row)
+        .onConflictDoUpdate({ target: schema.personnel.person_id, set: SETS.personnel, setWhere: sql`excluded.version > ${schema.personnel.version}` });
+    case "consent":
+      return d
+        .insert(schema.consents)
+        .values(item.row)
+        .onConflictDoUpdate({ target: schema.consents.consent_id, set: SETS.consent, setWhere: sql`excluded.version > ${schema.consents.version}` });
+    case "group":
+      return d
+        .insert(schema.groups)
+        .values(item.row)
+        .onConflictDoUpdate({ target: schema.groups.group_id, set: SETS.group, setWhere: sql`excluded.version > ${schema.groups.version}` });
   }
 }

@@ -57,11 +57,20 @@ const STEPS: string[] = [
    INSERT OR IGNORE INTO meta (key, value) SELECT 'profile_version', '1' FROM meta WHERE key = 'profile';`,
 ];
 
-export function migrate(sql: SqlStorage): void {
+export function migrate(sql: SqlStorage, modules: readonly { name: string; tables: readonly string[] }[] = []): void {
   sql.exec("CREATE TABLE IF NOT EXISTS _schema (step INTEGER PRIMARY KEY)");
   const done = sql.exec<{ n: number }>("SELECT count(*) AS n FROM _schema").one().n;
   for (let i = done; i < STEPS.length; i++) {
     sql.exec(STEPS[i] as string);
     sql.exec("INSERT INTO _schema (step) VALUES (?)", i);
+  }
+  // Each module's tables have their own step list, so modules grow independently of the core and of each other.
+  sql.exec("CREATE TABLE IF NOT EXISTS _module_schema (module TEXT NOT NULL, step INTEGER NOT NULL, PRIMARY KEY (module, step))");
+  for (const module of modules) {
+    const applied = sql.exec<{ n: number }>("SELECT count(*) AS n FROM _module_schema WHERE module = ?", module.name).one().n;
+    for (let i = applied; i < module.tables.length; i++) {
+      sql.exec(module.tables[i] as string);
+      sql.exec("INSERT INTO _module_schema (module, step) VALUES (?, ?)", module.name, i);
+    }
   }
 }

@@ -8,6 +8,7 @@
  */
 import type { EmailWrite, Notice, SignalRecord, ThreadTip } from "../../core/engine";
 import type { AuditEvent, Case, Person, Position, Role, Task, User } from "../../core/model";
+import { enabledModules } from "../../core/modules/config";
 import type { Profile } from "../../core/profiles";
 import type { Timer } from "../../core/scheduling/timers";
 import type { OutboxItem } from "../../d1/outbox-item";
@@ -41,7 +42,8 @@ export interface StoredToken {
 export type Delivery = typeof notifications.$inferInsert & { org_id: string; seq: number; version: number; attempts: number };
 
 export class OrgStore {
-  constructor(private readonly sql: SqlStorage) {}
+  /** Module stores keep their own tables in the same database, inside the same transaction. */
+  constructor(readonly sql: SqlStorage) {}
 
   // --- meta and counters -------------------------------------------------
 
@@ -516,12 +518,16 @@ export class OrgStore {
   // --- organization settings (what D1 shows of the profile) ------------------
 
   putOrgSettings(profile: Profile): void {
-    this.enqueue({ kind: "org_settings", row: { org_id: this.orgId(), profile: profile.name, privacy: profile.privacy } });
+    this.enqueue({
+      kind: "org_settings",
+      row: { org_id: this.orgId(), profile: profile.name, privacy: profile.privacy, modules: enabledModules(profile.modules) },
+    });
   }
 
   // --- outbox --------------------------------------------------------------
 
-  private enqueue(item: OutboxItem): void {
+  /** Queues a record's D1 copy; module stores (durable-objects/modules) write through here too. */
+  enqueue(item: OutboxItem): void {
     this.sql.exec("INSERT INTO outbox (kind, payload) VALUES (?, ?)", item.kind, JSON.stringify(item.row));
   }
 

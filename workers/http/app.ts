@@ -32,6 +32,11 @@ import { secretRoutes } from "./routes/secrets";
 import { sessionRoutes } from "./routes/session";
 import { signalRoutes } from "./routes/signals";
 import { taskRoutes } from "./routes/tasks";
+import { careRoutes } from "./routes/care";
+import { groupRoutes } from "./routes/groups";
+import { maintenanceRoutes } from "./routes/maintenance";
+import { open311Routes } from "./routes/open311";
+import { standardsRoutes } from "./routes/standards";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Offline nodes send up to 1,000 signals at once; their batches get more room. */
@@ -78,6 +83,12 @@ export function createApp() {
   app.route("/", secretRoutes);
   app.route("/", insightsFileRoutes);
   app.route("/", insightsReviewRoutes);
+  // Domain modules: each answers 404 where the organization's profile does not enable it.
+  app.route("/", maintenanceRoutes);
+  app.route("/", careRoutes);
+  app.route("/", groupRoutes);
+  app.route("/", open311Routes);
+  app.route("/", standardsRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.get("/v1/openapi.json", (c) => c.json(openApiDocument(app, OPENAPI_PUBLIC_PATHS)));

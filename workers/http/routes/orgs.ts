@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { DomainError } from "../../../core/errors";
 import { Org, OrgCreate } from "../../../core/model";
+import { enabledModules } from "../../../core/modules/config";
 import { hashPassword, hashToken, newToken } from "../../../core/security/secrets";
 import { orgs } from "../../../d1/schema";
 import { DEFAULT_PROFILE, profileFromYaml, shippedProfile } from "../../profile-source";
@@ -50,6 +51,7 @@ export const orgRoutes = router()
       name: body.name,
       profile: body.profile_yaml ? profile.name : (body.profile ?? DEFAULT_PROFILE),
       privacy: profile.privacy,
+      modules: enabledModules(profile.modules),
       created_at: new Date().toISOString(),
     };
     const db = drizzle(c.env.DB);

@@ -1,0 +1,7 @@
+import { defineModule } from "../definition";
+
+export const careModule = defineModule({
+  name: "care",
+  tables: [],
+  commands: {},
+});

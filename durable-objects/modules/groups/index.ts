@@ -1,0 +1,7 @@
+import { defineModule } from "../definition";
+
+export const groupsModule = defineModule({
+  name: "groups",
+  tables: [],
+  commands: {},
+});

@@ -1,0 +1,7 @@
+import { defineModule } from "../definition";
+
+export const maintenanceModule = defineModule({
+  name: "maintenance",
+  tables: [],
+  commands: {},
+});
