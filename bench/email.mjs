@@ -8,19 +8,18 @@
 //      unique so every one is recorded: messages/s, beside a hello-world
 //      baseline (/health) measured in the same run.
 // Run: npm run bench:email      (N=messages for part 2, default 600; C=concurrency, default 16)
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { startPlatform, writeResult } from "./lib/platform.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const N = Number(process.env.N ?? 600);
 const C = Number(process.env.C ?? 16);
 const port = Number(process.env.PORT ?? 8797);
 const base = `http://127.0.0.1:${port}`;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function emlFiles(dir) {
   if (!existsSync(dir)) return [];
@@ -54,36 +53,15 @@ clearInterval(sample);
 const bytes = messages.reduce((n, m) => n + m.byteLength, 0);
 console.log("email: parse + clean (in process)");
 console.log(`  messages:        ${messages.length} (${fixtures.length} fixtures, ${corpus.length} from the MIME corpus), ${rounds} rounds`);
-console.log(`  throughput:      ${((rounds * messages.length) / seconds).toFixed(0)} messages/s, ${((rounds * bytes) / seconds / 1e6).toFixed(1)} MB/s`);
+const parseRate = (rounds * messages.length) / seconds;
+const parseMbPerS = (rounds * bytes) / seconds / 1e6;
+console.log(`  throughput:      ${parseRate.toFixed(0)} messages/s, ${parseMbPerS.toFixed(1)} MB/s`);
 console.log(`  peak RSS:        ${(peakRss / 1e6).toFixed(0)} MB`);
 
 // --- 2. through the handler into cases (npm start) ------------------------------------------
-const state = mkdtempSync(path.join(tmpdir(), "orgo-email-state-"));
-const server = spawn("npm", ["start"], {
-  cwd: root,
-  env: { ...process.env, PORT: String(port), ORGO_STATE_DIR: state },
-  detached: true,
-  stdio: ["ignore", "pipe", "inherit"],
-});
-let out = "";
-server.stdout.on("data", (d) => (out += d));
-const stop = () => {
-  try {
-    process.kill(-server.pid, "SIGTERM");
-  } catch {}
-};
-process.on("exit", () => {
-  stop();
-  rmSync(state, { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
-});
-const started = Date.now();
-while (!out.includes("Orgo is running.")) {
-  if (Date.now() - started > 120_000) throw new Error("the platform did not start within 120 s");
-  if (server.exitCode !== null) throw new Error("npm start exited");
-  await sleep(200);
-}
-const admin = /^ORGO_ADMIN_TOKEN\s*=\s*"?([^"\n]+)"?/m.exec(readFileSync(path.join(root, ".dev.vars"), "utf8"))[1];
+const platform = await startPlatform({ port, name: "bench-email" });
+process.on("exit", () => rmSync(work, { recursive: true, force: true }));
+const { admin } = platform;
 const slug = `mail-${Date.now().toString(36)}`;
 const created = await fetch(`${base}/v1/orgs`, {
   method: "POST",
@@ -154,5 +132,9 @@ console.log(`  messages:        ${N} unique, concurrency ${C}, ${failed} failed 
 console.log(`  throughput:      ${mailRate.toFixed(0)} messages/s`);
 console.log(`  refused at once: ${refusedRate.toFixed(0)} messages/s (unknown organization: the endpoint's own cost)`);
 console.log(`  hello baseline:  ${helloRate.toFixed(0)} requests/s (/health, same run)`);
-stop();
+await platform.stop();
+writeResult("email", {
+  parse_clean: { messages_per_s: parseRate, mb_per_s: parseMbPerS, peak_rss_mb: peakRss / 1e6 },
+  handler: { messages: N, concurrency: C, failed, messages_per_s: mailRate, refused_per_s: refusedRate, health_per_s: helloRate },
+});
 process.exit(failed ? 1 : 0);

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { writeResult } from "./lib/platform.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const self = fileURLToPath(import.meta.url);
@@ -133,16 +134,26 @@ if (process.argv[2] === "--child") {
   try {
     const encoderPath = await bundleEncoder(work);
     console.log(`insights rollup: streaming Parquet encoding of fact_tasks rows (pages of 10,000, JS heap capped at ${HEAP_MB} MB)`);
+    const figures = [];
     for (const size of sizes) {
       const run = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_MB}`, self, "--child", String(size), encoderPath], { encoding: "utf8" });
       if (run.status !== 0) throw new Error(`bench child failed: ${run.stderr}`);
       const r = JSON.parse(run.stdout.trim().split("\n").at(-1));
+      figures.push({
+        rows: r.rows,
+        seconds: r.seconds,
+        rows_per_s: r.rowsPerSecond,
+        mb: r.bytes / 1e6,
+        peak_rss_mb: r.peakRss / 1e6,
+        peak_heap_mb: r.peakHeap / 1e6,
+      });
       console.log(`  ${size.toLocaleString("en-US")} rows:`);
       console.log(`    time:          ${r.seconds.toFixed(2)} s, ${Math.round(r.rowsPerSecond).toLocaleString("en-US")} rows/s`);
       console.log(`    file:          ${(r.bytes / 1e6).toFixed(1)} MB in ${r.chunks} chunks`);
       console.log(`    peak RSS:      ${(r.peakRss / 1e6).toFixed(0)} MB (Node at start: ${(r.baseRss / 1e6).toFixed(0)} MB)`);
       console.log(`    peak JS heap:  ${(r.peakHeap / 1e6).toFixed(0)} MB`);
     }
+    writeResult("insights", { heap_cap_mb: HEAP_MB, sizes: figures });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -1,0 +1,274 @@
+#!/usr/bin/env node
+// The platform's request figures, against a private `npm start` (loopback
+// only, its own port and state directory), printed as one table and written
+// to bench/results/http.json (gathered into latest.json by `npm run bench`):
+//   - /health, ingest (POST /signals) and an authenticated read (GET a case)
+//     at concurrency 1, 8 and 32, for 1 and for 20 organizations, each run
+//     RUNS times: median and spread, and each figure's ratio to /health
+//     measured in the same run at the same concurrency;
+//   - task transitions under contention (every client races for every task);
+//   - POST /signals/batch with 1,000-signal batches;
+//   - escalation lateness (fired minus due: p50/p99/max) with 10,000 pending
+//     timers falling due while ingest runs at full load on the same organization.
+// Figures, not pass/fail: the README's performance section quotes them.
+// Run: npm run bench:http   (RUNS=3 DURATION_MS=4000 TIMERS=10000 PORT=8796)
+import { call, startPlatform, writeResult } from "./lib/platform.mjs";
+import { quantile, runLoad, summarize } from "./lib/load.mjs";
+
+const RUNS = Number(process.env.RUNS ?? 3);
+const DURATION_MS = Number(process.env.DURATION_MS ?? 4_000);
+const TIMERS = Number(process.env.TIMERS ?? 10_000);
+const PORT = Number(process.env.PORT ?? 8796);
+const CONCURRENCY = [1, 8, 32];
+const ORG_COUNTS = [1, 20];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// The whole bench stops by itself, whatever happens.
+const watchdog = setTimeout(() => {
+  console.error("bench: gave up after 25 minutes");
+  process.exit(2);
+}, 25 * 60_000);
+watchdog.unref();
+
+const platform = await startPlatform({ port: PORT, name: "bench-http" });
+const { base, admin } = platform;
+const results = {
+  at: new Date().toISOString(),
+  machine: machine(),
+  runs: RUNS,
+  duration_ms: DURATION_MS,
+  load: [],
+  contention: null,
+  batch: null,
+  escalation: null,
+};
+
+try {
+  const orgs = [];
+  for (let i = 0; i < Math.max(...ORG_COUNTS); i++) orgs.push(await makeOrg(`bench-${i}`));
+  const post = (org, body) =>
+    fetch(`${base}/v1/orgs/${org.slug}/signals`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${org.token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  const read = (org) => fetch(`${base}/v1/orgs/${org.slug}/cases/${org.case_id}`, { headers: { authorization: `Bearer ${org.token}` } });
+  const health = () => fetch(`${base}/health`);
+
+  // --- load matrix -------------------------------------------------------------------
+  for (const concurrency of CONCURRENCY) {
+    for (const orgCount of ORG_COUNTS) {
+      const pick = (i) => orgs[i % orgCount];
+      const runs = { health: [], ingest: [], read: [] };
+      for (let run = 0; run < RUNS; run++) {
+        runs.health.push(await runLoad({ concurrency, durationMs: DURATION_MS, request: () => health() }));
+        runs.ingest.push(
+          await runLoad({
+            concurrency,
+            durationMs: DURATION_MS,
+            request: (_c, i) => post(pick(i), { title: `Bench signal ${run}-${i}`, body: "water on the floor near the freezers", severity: "low" }),
+          }),
+        );
+        runs.read.push(await runLoad({ concurrency, durationMs: DURATION_MS, request: (_c, i) => read(pick(i)) }));
+      }
+      const row = { concurrency, orgs: orgCount };
+      for (const kind of ["health", "ingest", "read"]) {
+        row[kind] = {
+          rps: summarize(runs[kind].map((r) => r.rps)),
+          p99_ms: summarize(runs[kind].map((r) => r.p99_ms)),
+          errors: runs[kind].reduce((n, r) => n + r.errors, 0),
+          first_error: runs[kind].find((r) => r.first_error)?.first_error ?? null,
+        };
+        if (kind !== "health") {
+          row[kind].rps_vs_health = summarize(runs[kind].map((r, i) => r.rps / runs.health[i].rps));
+          row[kind].p99_vs_health = summarize(runs[kind].map((r, i) => r.p99_ms / runs.health[i].p99_ms));
+        }
+      }
+      results.load.push(row);
+      console.error(`load c=${concurrency} orgs=${orgCount} done`);
+    }
+  }
+
+  // --- transitions under contention ------------------------------------------------------
+  {
+    const org = orgs[0];
+    const c = await call(base, org.token, "POST", `/v1/orgs/${org.slug}/cases`, { title: "Contention", severity: "low" });
+    const tasks = [];
+    for (let i = 0; i < 100; i++) tasks.push(await call(base, org.token, "POST", `/v1/orgs/${org.slug}/cases/${c.case_id}/tasks`, { title: `Race ${i}` }));
+    let wins = 0;
+    let refused = 0;
+    let other = 0;
+    const latencies = [];
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: 32 }, async (_, client) => {
+        for (let k = 0; k < tasks.length; k++) {
+          const task = tasks[(k + client * 7) % tasks.length];
+          const t = performance.now();
+          const r = await fetch(`${base}/v1/orgs/${org.slug}/tasks/${task.task_id}/transition`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${org.token}`, "content-type": "application/json" },
+            body: JSON.stringify({ to: "in_progress", expected_version: task.version }),
+          });
+          await r.arrayBuffer();
+          latencies.push(performance.now() - t);
+          if (r.status === 200) wins++;
+          else if (r.status === 409 || r.status === 422) refused++;
+          else other++;
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    latencies.sort((a, b) => a - b);
+    results.contention = {
+      tasks: tasks.length,
+      clients: 32,
+      attempts: wins + refused + other,
+      attempts_per_s: (wins + refused + other) / seconds,
+      wins,
+      refused,
+      other,
+      exactly_one_winner_each: wins === tasks.length && other === 0,
+      p50_ms: quantile(latencies, 0.5),
+      p99_ms: quantile(latencies, 0.99),
+    };
+    console.error("contention done");
+  }
+
+  // --- batches ---------------------------------------------------------------------
+  {
+    const org = orgs[1];
+    const rates = [];
+    for (let b = 0; b < 5; b++) {
+      const signals = Array.from({ length: 1000 }, (_, i) => ({ idempotency_key: `batch-${b}-${i}`, title: `Batch ${b} item ${i}`, severity: "low" }));
+      const t = performance.now();
+      const r = await call(base, org.token, "POST", `/v1/orgs/${org.slug}/signals/batch`, { signals });
+      const seconds = (performance.now() - t) / 1000;
+      const created = r.results.filter((x) => x.status === "created").length;
+      if (created !== 1000) throw new Error(`batch ${b}: ${created} of 1000 created`);
+      rates.push(1000 / seconds);
+    }
+    results.batch = { batches: rates.length, size: 1000, signals_per_s: summarize(rates) };
+    console.error("batch done");
+  }
+
+  // --- escalation lateness under load ------------------------------------------------------
+  results.escalation = await escalationLateness();
+  console.error("escalation done");
+} finally {
+  await platform.stop();
+}
+
+writeResult("http", results);
+print(results);
+clearTimeout(watchdog);
+process.exit(0);
+
+// ------------------------------------------------------------------------------------------
+
+async function makeOrg(slug) {
+  const made = await call(base, admin, "POST", "/v1/orgs", { slug: `${slug}-${Date.now().toString(36)}`, name: slug, profile: "retail_ops" });
+  const org = { slug: made.org.slug, token: made.token };
+  const c = await call(base, org.token, "POST", `/v1/orgs/${org.slug}/cases`, { title: "Read me", severity: "low" });
+  return { ...org, case_id: c.case_id };
+}
+
+/**
+ * TIMERS pending escalation timers (a case and its triage task per signal)
+ * all fall due within one window while 32 clients ingest into the same
+ * organization; lateness is read back from the audit log: each escalation's
+ * `at` minus the deadline it was armed for.
+ */
+async function escalationLateness() {
+  const profile_yaml = [
+    "name: bench_escalation",
+    "extends: retail_ops",
+    "reactivity: { critical: PT40S, high: PT1H, medium: PT4H, low: P1D }",
+    "reactivity_mode: { critical: wall, high: wall, medium: wall, low: wall }",
+    "escalation: { step: P1D, repeat_at_top: P1D }",
+  ].join("\n");
+  const made = await call(base, admin, "POST", "/v1/orgs", { slug: `bench-esc-${Date.now().toString(36)}`, name: "Escalation bench", profile_yaml });
+  const org = { slug: made.org.slug, token: made.token };
+  const signalsNeeded = Math.ceil(TIMERS / 2);
+  const t0 = Date.now();
+  for (let done = 0; done < signalsNeeded; done += 1000) {
+    const n = Math.min(1000, signalsNeeded - done);
+    const signals = Array.from({ length: n }, (_, i) => ({ idempotency_key: `esc-${done + i}`, title: `Escalate ${done + i}`, severity: "critical" }));
+    await call(base, org.token, "POST", `/v1/orgs/${org.slug}/signals/batch`, { signals });
+  }
+  const setupSeconds = (Date.now() - t0) / 1000;
+  const stats = await fetch(`${base}/v1/orgs/${org.slug}`, { headers: { authorization: `Bearer ${org.token}` } });
+  await stats.arrayBuffer();
+  // Ingest at full load from before the first deadline until after the last.
+  const firstDue = t0 + 40_000;
+  await sleep(Math.max(0, firstDue - 3_000 - Date.now()));
+  const loadMs = Math.max(10_000, t0 + setupSeconds * 1000 + 40_000 + 8_000 - Date.now());
+  const ingest = await runLoad({
+    concurrency: 32,
+    durationMs: loadMs,
+    warmupMs: 0,
+    request: (_c, i) =>
+      fetch(`${base}/v1/orgs/${org.slug}/signals`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${org.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ title: `Load ${i}`, severity: "low" }),
+      }),
+  });
+  await sleep(3_000);
+  const late = [];
+  let cursor = null;
+  for (let page = 0; page < 1_000; page++) {
+    const q = `/v1/orgs/${org.slug}/audit?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const r = await call(base, org.token, "GET", q);
+    for (const e of r.items) {
+      if (!e.action.endsWith(".escalated")) continue;
+      const due = Date.parse(e.changes?.reactivity_deadline?.from);
+      if (Number.isFinite(due)) late.push(Date.parse(e.at) - due);
+    }
+    cursor = r.next_cursor;
+    if (!cursor) break;
+  }
+  late.sort((a, b) => a - b);
+  return {
+    pending_timers: signalsNeeded * 2,
+    setup_seconds: setupSeconds,
+    escalations_seen: late.length,
+    lateness_ms: { p50: quantile(late, 0.5), p99: quantile(late, 0.99), max: late.at(-1) ?? null },
+    ingest_during: { rps: ingest.rps, p99_ms: ingest.p99_ms, errors: ingest.errors },
+  };
+}
+
+function machine() {
+  return { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: (globalThis.navigator?.hardwareConcurrency ?? 0) || undefined };
+}
+
+function print(r) {
+  const f = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "–");
+  const spread = (s, d = 0) => `${f(s.median, d)} (${f(s.min, d)}–${f(s.max, d)})`;
+  const lines = [];
+  lines.push(`Orgo request bench — ${r.at}, ${r.runs} runs of ${r.duration_ms / 1000} s each, median (min–max)`);
+  lines.push("");
+  lines.push("| conc | orgs | /health req/s | ingest req/s | × health | ingest p99 ms | p99 × health | read req/s | × health | read p99 ms |");
+  lines.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  for (const row of r.load) {
+    lines.push(
+      `| ${row.concurrency} | ${row.orgs} | ${spread(row.health.rps)} | ${spread(row.ingest.rps)} | ${f(row.ingest.rps_vs_health.median, 2)} | ${spread(row.ingest.p99_ms)} | ${f(row.ingest.p99_vs_health.median, 2)} | ${spread(row.read.rps)} | ${f(row.read.rps_vs_health.median, 2)} | ${spread(row.read.p99_ms)} |`,
+    );
+  }
+  const errors = r.load.flatMap((row) =>
+    ["health", "ingest", "read"]
+      .filter((k) => row[k].errors > 0)
+      .map((k) => `${k} c=${row.concurrency} orgs=${row.orgs}: ${row[k].errors} (${row[k].first_error})`),
+  );
+  if (errors.length) lines.push("", `errors: ${errors.join("; ")}`);
+  const c = r.contention;
+  lines.push(
+    "",
+    `transitions under contention: ${c.clients} clients × ${c.tasks} tasks: ${f(c.attempts_per_s)} attempts/s, ${c.wins} won, ${c.refused} refused, exactly one winner each: ${c.exactly_one_winner_each}, p50 ${f(c.p50_ms)} ms, p99 ${f(c.p99_ms)} ms`,
+  );
+  lines.push(`batch: ${r.batch.batches} × ${r.batch.size} signals: ${spread(r.batch.signals_per_s)} signals/s`);
+  const e = r.escalation;
+  lines.push(
+    `escalation lateness, ${e.pending_timers} pending timers under ingest (${f(e.ingest_during.rps)} req/s): p50 ${f(e.lateness_ms.p50)} ms, p99 ${f(e.lateness_ms.p99)} ms, max ${f(e.lateness_ms.max)} ms over ${e.escalations_seen} escalations`,
+  );
+  console.log(lines.join("\n"));
+}
