@@ -10,10 +10,10 @@ module.exports = {
   forbidden: [
     {
       name: "core-is-pure",
-      comment: "core/ is plain TypeScript: it imports only itself and its libraries (zod, yaml, re2js, the mail parsers postal-mime and htmlparser2, and the Parquet writer hyparquet-writer with its hyparquet), no runtime or adapter.",
+      comment: "core/ is plain TypeScript: it imports only itself and its libraries (zod, yaml, re2js, the mail parsers postal-mime and htmlparser2, the Parquet writer hyparquet-writer with its hyparquet, and rrule for recurring schedules), no runtime or adapter.",
       severity: "error",
       from: { path: "^core/" },
-      to: { pathNot: ["^core/", "^node_modules/(zod|yaml|re2js|postal-mime|htmlparser2|domhandler|domutils|entities|hyparquet|hyparquet-writer)/"] },
+      to: { pathNot: ["^core/", "^node_modules/(zod|yaml|re2js|postal-mime|htmlparser2|domhandler|domutils|entities|hyparquet|hyparquet-writer|rrule)/"] },
     },
     {
       name: "d1-sits-on-core",

@@ -73,6 +73,7 @@ import {
   type UserDraft,
 } from "./commands/org";
 import { createPerson, patchPerson } from "./commands/persons";
+import { erasePerson } from "./commands/erase-person";
 import { deleteSecret, putSecret, readSecret } from "./commands/secrets";
 import { writeToD1 } from "./outbox/d1-sink";
 import { rollupInsights, type RollupFile } from "./insights/rollup";
@@ -206,7 +207,7 @@ export class OrgObject extends DurableObject<Env> {
 
   createTask(actor: Actor, caseId: string, input: TaskCreate): Promise<Result<Task>> {
     return this.command(actor, (ctx) => {
-      const snapshot = taskCreateSnapshot(this.store, caseId);
+      const snapshot = taskCreateSnapshot(this.store, caseId, input);
       return applyPlan(this.store, planTaskCreate(snapshot, input, ctx));
     });
   }
@@ -318,6 +319,27 @@ export class OrgObject extends DurableObject<Env> {
 
   patchPerson(actor: Actor, personId: string, patch: PersonPatch): Promise<Result<Person>> {
     return this.command(actor, (ctx) => patchPerson(ctx, personId, patch));
+  }
+
+  /**
+   * Erases a person everywhere they appear (durable-objects/commands/erase-person.ts).
+   * A legal duty, so no module gates it; its steps around the object's
+   * transactions reach D1 and R2, hence a method of its own.
+   */
+  erasePerson(actor: Actor, personId: string): Promise<Result<null>> {
+    return erasePerson(
+      {
+        store: this.store,
+        db: this.env.DB,
+        files: this.env.FILES,
+        run: (step) => this.command(actor, step),
+        flush: async () => {
+          await this.flushAll();
+          return this.store.outboxSize() === 0;
+        },
+      },
+      personId,
+    );
   }
 
   /**

@@ -7,6 +7,7 @@ import { requireLabel } from "../labels";
 import { transitionCase } from "../machines";
 import type { CaseCreate, CasePatch } from "../model/inputs";
 import type { Case } from "../model/records";
+import { type AssetRef, requireAsset } from "../modules/maintenance/asset-ref";
 import type { PersonLink } from "../privacy/person-sight";
 import { reactivityDeadline } from "../scheduling/escalation";
 import { observePatterns } from "./pattern-plan";
@@ -16,12 +17,17 @@ import { caseDraft, escalationTimer, guard, linkTrusted, openCase, toLocation } 
 export interface CaseCreateSnapshot {
   /** Trusted links to the person the new case names (none when it names nobody). */
   person_links: readonly PersonLink[];
+  /** The asset the input names, if it names one and it exists. */
+  asset?: AssetRef | null;
   lookup: OrgLookup;
 }
 
 export function planCaseCreate(snapshot: CaseCreateSnapshot, input: CaseCreate, env: PlanEnv): Plan<Case> {
   const b = new PlanBuilder(env, snapshot.lookup);
-  const created = openCase(b, env.actor, caseDraft(input), "new_case", snapshot.person_links);
+  // A case about an asset is filed where the asset stands unless it says otherwise.
+  const asset = input.asset_id ? requireAsset(input.asset_id, snapshot.asset) : null;
+  const location = input.location ?? asset?.location;
+  const created = openCase(b, env.actor, caseDraft({ ...input, location }), "new_case", snapshot.person_links);
   observePatterns(b, { signal: null, case: created, tasks: [], location: created.location });
   return b.build(created);
 }
@@ -30,6 +36,8 @@ export interface CasePatchSnapshot {
   case: Case | null;
   /** Trusted links to the person the patch names, if it names one. */
   person_links: readonly PersonLink[];
+  /** The asset the patch names, if it names one and it exists. */
+  asset?: AssetRef | null;
   lookup: OrgLookup;
 }
 
@@ -46,6 +54,7 @@ export function planCasePatch(snapshot: CasePatchSnapshot, patch: CasePatch, ifM
   if (before.status === "closed")
     throw new DomainError("invalid_transition", "a closed case cannot be changed", [{ path: "status", message: "case is closed" }]);
   if (patch.label !== undefined) requireLabel(patch.label, profile.roles, "label");
+  if (patch.asset_id) requireAsset(patch.asset_id, snapshot.asset);
 
   let next: Case = { ...before };
   if (patch.title !== undefined) next.title = patch.title;
@@ -55,6 +64,7 @@ export function planCasePatch(snapshot: CasePatchSnapshot, patch: CasePatch, ifM
   if (patch.tags !== undefined) next.tags = patch.tags;
   if (patch.metadata !== undefined) next.metadata = patch.metadata;
   if (patch.location !== undefined) next.location = toLocation(patch.location);
+  if (patch.asset_id !== undefined) next.asset_id = patch.asset_id;
   if (patch.person_id !== undefined) {
     next.person_id = patch.person_id;
     // Re-stating the linked person may confirm the link, never weaken it; another person needs trust anew.

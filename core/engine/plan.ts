@@ -157,6 +157,22 @@ export interface PatternWindowWrite {
   state: PatternState;
 }
 
+/**
+ * A change to a domain module's own record that a core command decided (a
+ * repair verified puts its asset back in service). The module applies it in
+ * the same transaction; the core knows the record only by module, kind and id.
+ */
+export interface ModuleRecordUpdate {
+  module: string;
+  kind: string;
+  id: string;
+  changes: Record<string, unknown>;
+  /** Who made the change, when, and the case whose timeline shows it. */
+  by: string;
+  at: string;
+  case_id: string | null;
+}
+
 export interface Plan<A> {
   cases: CaseWrite[];
   tasks: TaskWrite[];
@@ -172,6 +188,8 @@ export interface Plan<A> {
   /** Clears (by case) run before sets. */
   dedupe: { clear: string[]; set: DedupeEntry[] };
   pattern_windows: PatternWindowWrite[];
+  /** Applied after the records above, in order. */
+  module_updates: ModuleRecordUpdate[];
   answer: A;
 }
 
@@ -215,6 +233,7 @@ export class PlanBuilder {
   private readonly dedupeClear: string[] = [];
   private dedupeSet: DedupeEntry[] = [];
   private readonly windows = new Map<string, PatternWindowWrite>();
+  private readonly moduleUpdates: ModuleRecordUpdate[] = [];
 
   constructor(
     readonly env: PlanEnv,
@@ -311,6 +330,10 @@ export class PlanBuilder {
     this.windows.set(windowKey(ruleId, group), { rule_id: ruleId, group, state });
   }
 
+  updateModuleRecord(by: Author, update: Pick<ModuleRecordUpdate, "module" | "kind" | "id" | "changes">, caseId: string | null): void {
+    this.moduleUpdates.push({ ...update, by: by.ref, at: this.at, case_id: caseId });
+  }
+
   build<A>(answer: A): Plan<A> {
     return {
       cases: [...this.cases.values()],
@@ -323,6 +346,7 @@ export class PlanBuilder {
       notices: [...this.notices],
       dedupe: { clear: [...this.dedupeClear], set: [...this.dedupeSet] },
       pattern_windows: [...this.windows.values()],
+      module_updates: [...this.moduleUpdates],
       answer,
     };
   }

@@ -13,6 +13,7 @@ import { evaluateSignal, type NormalizedSignal, type RoutingDecision } from "../
 import { requireLabel } from "../labels";
 import { IdempotencyKey, SignalInput } from "../model/inputs";
 import type { Case, Task } from "../model/records";
+import { type AssetRef, requireAsset } from "../modules/maintenance/asset-ref";
 import type { PersonLink } from "../privacy/person-sight";
 import { canSee, type Guarded, type Viewer } from "../privacy/visibility";
 import type { Privacy } from "../model/enums";
@@ -73,6 +74,8 @@ export interface SignalSnapshot {
   dedupe_case: Case | null;
   /** Trusted links to the person the signal names (none when it names nobody). */
   person_links: readonly PersonLink[];
+  /** The asset the signal names, if it names one and it exists. */
+  asset?: AssetRef | null;
   lookup: OrgLookup;
 }
 
@@ -82,6 +85,7 @@ export function planSignal(snapshot: SignalSnapshot, routed: RoutedSignal, env: 
   const b = new PlanBuilder(env, snapshot.lookup);
   const signalId = b.id();
   const joined = snapshot.dedupe_case;
+  const asset = input.asset_id ? requireAsset(input.asset_id, snapshot.asset) : null;
 
   let theCase: Case;
   const tasks: Task[] = [];
@@ -95,7 +99,9 @@ export function planSignal(snapshot: SignalSnapshot, routed: RoutedSignal, env: 
     // it the creator, it would see a new case in its lists but never a joined
     // one, and so learn that a hidden case with the same dedupe key exists.
     const routedBy: Author = { ref: actor.ref, user_id: null };
-    const draft = caseDraft({ ...decision.case, location: signal.location, metadata: signal.metadata, person_id: signal.person_id });
+    // A report about an asset that says nowhere is filed where the asset stands.
+    const location = input.location === undefined && asset ? asset.location : signal.location;
+    const draft = caseDraft({ ...decision.case, location, metadata: signal.metadata, person_id: signal.person_id, asset_id: asset?.asset_id ?? null });
     theCase = openCase(b, routedBy, draft, "new_case", snapshot.person_links);
     if (decision.dedupe_key) b.setDedupe(decision.dedupe_key, theCase.case_id);
     for (const t of decision.tasks) {

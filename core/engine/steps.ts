@@ -36,6 +36,8 @@ export interface CaseDraft {
   tags: string[];
   metadata: Metadata;
   person_id: string | null;
+  /** The maintenance asset the case is about (checked against the organization's assets by the plan). */
+  asset_id: string | null;
 }
 
 /** A task to add. A null label or severity takes its case's; a null window the profile's for the severity. */
@@ -50,6 +52,8 @@ export interface TaskDraft {
   owner_role: string | null;
   owner_role_id: string | null;
   due_at: string | null;
+  /** None: the case's asset. */
+  asset_id: string | null;
 }
 
 type Maybe<T> = T | null | undefined;
@@ -66,6 +70,7 @@ export interface CaseFields {
   tags?: Maybe<string[]>;
   metadata?: Maybe<Metadata>;
   person_id?: Maybe<string>;
+  asset_id?: Maybe<string>;
 }
 
 export interface TaskFields {
@@ -78,6 +83,7 @@ export interface TaskFields {
   owner_role?: Maybe<string>;
   owner_role_id?: Maybe<string>;
   due_at?: Maybe<string>;
+  asset_id?: Maybe<string>;
 }
 
 export function toLocation(input: Maybe<{ site?: Maybe<string>; area?: Maybe<string> }>): Location {
@@ -96,6 +102,7 @@ export function caseDraft(f: CaseFields): CaseDraft {
     tags: f.tags ?? [],
     metadata: f.metadata ?? {},
     person_id: f.person_id ?? null,
+    asset_id: f.asset_id ?? null,
   };
 }
 
@@ -110,6 +117,7 @@ export function taskDraft(f: TaskFields): TaskDraft {
     owner_role: f.owner_role ?? null,
     owner_role_id: f.owner_role_id ?? null,
     due_at: f.due_at ?? null,
+    asset_id: f.asset_id ?? null,
   };
 }
 
@@ -203,6 +211,7 @@ export function openCase(b: PlanBuilder, by: Author, draft: CaseDraft, on: "new_
     metadata: draft.metadata,
     person_id: draft.person_id,
     person_link_trusted: linkTrusted(actor, draft.person_id, personLinks),
+    asset_id: draft.asset_id,
     escalation_level: 0,
     reacted_at: null,
     created_by: by.user_id,
@@ -250,6 +259,7 @@ export function addTask(b: PlanBuilder, by: Author, c: Case, siblings: readonly 
     status: "pending",
     label,
     origin_label: label,
+    asset_id: draft.asset_id ?? c.asset_id ?? null,
     owner_role_id: owner?.role_id ?? null,
     owner_role: owner?.name ?? null,
     severity,

@@ -1,12 +1,15 @@
 /**
  * Plans for the task commands: add a task to a case, and move a task through
- * its state machine. The case's status follows its tasks in the same plan.
+ * its state machine. The case's status follows its tasks in the same plan,
+ * and so does the work a workflow asks for after a move (follow-ups.ts).
  */
 import { DomainError, notFound } from "../errors";
 import { transitionTask } from "../machines";
 import type { TaskCreate, TaskTransition } from "../model/inputs";
 import type { Case, Task } from "../model/records";
+import { type AssetRef, requireAsset } from "../modules/maintenance/asset-ref";
 import { durationMs } from "../scheduling/duration";
+import { followUpsOf } from "./follow-ups";
 import { observePatterns } from "./pattern-plan";
 import { PlanBuilder, type OrgLookup, type Plan, type PlanEnv } from "./plan";
 import { addTask, guard, reaggregateCase, staleTimer, taskDraft } from "./steps";
@@ -15,6 +18,8 @@ export interface TaskCreateSnapshot {
   case: Case | null;
   /** The case's tasks as stored (its status is re-derived from them and the new one). */
   tasks: readonly Task[];
+  /** The asset the input names, if it names one and it exists. */
+  asset?: AssetRef | null;
   lookup: OrgLookup;
 }
 
@@ -22,6 +27,7 @@ export interface TaskCreateSnapshot {
 export function planTaskCreate(snapshot: TaskCreateSnapshot, input: TaskCreate, env: PlanEnv): Plan<Task> {
   const b = new PlanBuilder(env, snapshot.lookup);
   const c = guard(env.actor, env.profile.privacy, snapshot.case, "case", "act");
+  if (input.asset_id) requireAsset(input.asset_id, snapshot.asset);
   const { task } = addTask(b, env.actor, c, snapshot.tasks, taskDraft(input));
   observePatterns(b, { signal: null, case: null, tasks: [task], location: c.location });
   return b.build(task);
@@ -58,11 +64,23 @@ export function planTaskTransition(snapshot: TaskTransitionSnapshot, input: Task
   if (input.note) changes.note = input.note;
   if (next.reacted_at !== before.reacted_at) changes.reacted_at = { from: before.reacted_at, to: next.reacted_at };
   b.audit(actor, "task.transitioned", "task", taskId, changes, before.case_id);
-  reaggregateCase(
-    b,
-    actor,
-    c,
-    snapshot.tasks.map((t) => (t.task_id === taskId ? next : t)),
-  );
+
+  const tasks = snapshot.tasks.map((t) => (t.task_id === taskId ? next : t));
+  const asked = followUpsOf({ before, task: next, case: c, tasks, profile });
+  // The next step is added before the case's status is re-derived, so a case
+  // whose workflow goes on does not resolve and reopen within one move. A
+  // closed case takes no more work; its workflow simply ends.
+  let theCase = c;
+  const added: Task[] = [];
+  if (c.status !== "closed") {
+    for (const fields of asked.tasks) {
+      const step = addTask(b, actor, theCase, [...tasks, ...added], taskDraft(fields));
+      added.push(step.task);
+      theCase = step.case;
+    }
+  }
+  for (const update of asked.updates) b.updateModuleRecord(actor, update, c.case_id);
+  reaggregateCase(b, actor, theCase, [...tasks, ...added]);
+  if (added.length > 0) observePatterns(b, { signal: null, case: null, tasks: added, location: c.location });
   return b.build(next);
 }

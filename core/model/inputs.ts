@@ -91,6 +91,9 @@ export type FreeJson = z.infer<typeof FreeJson>;
 
 export const LocationInput = z.object({ site: Text(200).nullable().optional(), area: Text(200).nullable().optional() }).strict();
 
+/** The maintenance asset a case, task or signal is about: one of the organization's assets (422 otherwise). */
+const AssetIdInput = z.string().min(1).max(100).describe("The maintenance asset this is about (one of the organization's assets).");
+
 export const CaseCreate = z
   .object({
     title: Text(300),
@@ -103,6 +106,7 @@ export const CaseCreate = z
     tags: z.array(Text(64)).max(50).optional(),
     metadata: FreeJson.optional(),
     person_id: z.string().max(100).nullable().optional(),
+    asset_id: AssetIdInput.nullable().optional(),
   })
   .strict();
 export type CaseCreate = z.infer<typeof CaseCreate>;
@@ -117,6 +121,7 @@ export const CasePatch = z
     metadata: FreeJson.optional(),
     location: LocationInput.optional(),
     person_id: z.string().max(100).nullable().optional(),
+    asset_id: AssetIdInput.nullable().optional(),
     status: CaseStatus.extract(["resolved", "closed"]).optional(),
   })
   .strict()
@@ -134,6 +139,7 @@ export const TaskCreate = z
     owner_role_id: z.string().max(100).optional(),
     reactivity_time: IsoDuration.optional(),
     due_at: Timestamp.nullable().optional(),
+    asset_id: AssetIdInput.nullable().optional(),
   })
   .strict();
 export type TaskCreate = z.infer<typeof TaskCreate>;
@@ -175,6 +181,7 @@ export const SignalInput = z
     metadata: FreeJson.optional(),
     occurred_at: Timestamp.optional(),
     person_id: z.string().max(100).nullable().optional(),
+    asset_id: AssetIdInput.nullable().optional(),
   })
   .strict();
 export type SignalInput = z.infer<typeof SignalInput>;

@@ -678,6 +678,7 @@ export function checkProfile(input: unknown): ProfileProblem[] {
   if (isRecord(modules.maintenance)) {
     checkRole(modules.maintenance.repair_role, ["modules", "maintenance", "repair_role"]);
     checkRole(modules.maintenance.verify_role, ["modules", "maintenance", "verify_role"]);
+    checkLabel(modules.maintenance.repair_label, ["modules", "maintenance", "repair_label"]);
   }
   if (isRecord(modules.care)) {
     checkRole(modules.care.intake_role, ["modules", "care", "intake_role"]);

@@ -35,6 +35,7 @@
  */
 import { z } from "zod";
 import { addDuration, boundedParts, type DurationParts } from "./duration";
+import { fromWall, offsetAt, toWall } from "./time-zone";
 
 // ---------------------------------------------------------------------------
 // Schema
@@ -124,93 +125,15 @@ export const Calendar = z
 export type Calendar = z.infer<typeof Calendar>;
 
 // ---------------------------------------------------------------------------
-// Time-zone arithmetic with Intl
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz,
-      // h23: some engines print midnight as "24" with hour12:false.
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-      era: "short",
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
-/** The local wall-clock reading of an instant, expressed as if it were UTC ms. */
-function wallMs(instant: number, tz: string): number {
-  const parts = formatter(tz).formatToParts(new Date(instant));
-  let y = 0;
-  let mo = 0;
-  let d = 0;
-  let h = 0;
-  let mi = 0;
-  let s = 0;
-  let bc = false;
-  for (const p of parts) {
-    switch (p.type) {
-      case "year":
-        y = Number(p.value);
-        break;
-      case "month":
-        mo = Number(p.value);
-        break;
-      case "day":
-        d = Number(p.value);
-        break;
-      case "hour":
-        h = Number(p.value);
-        break;
-      case "minute":
-        mi = Number(p.value);
-        break;
-      case "second":
-        s = Number(p.value);
-        break;
-      case "era":
-        bc = p.value.startsWith("B");
-        break;
-    }
-  }
-  const date = new Date(0);
-  date.setUTCFullYear(bc ? 1 - y : y, mo - 1, d);
-  date.setUTCHours(h, mi, s, 0);
-  return date.getTime() + (((instant % 1000) + 1000) % 1000);
-}
-
-const offsetAt = (instant: number, tz: string): number => wallMs(instant, tz) - instant;
+// Time-zone arithmetic (core/scheduling/time-zone.ts)
 
 const DAY_MS = 86_400_000;
-
-/**
- * The instant at which the local clock reads `wall` (local time written as UTC ms).
- * Ambiguous readings (fall-back) take the earlier instant; readings that do not
- * exist (spring-forward gap) are pushed forward by the gap, like Temporal's
- * "compatible" disambiguation, so 02:30 on a Berlin spring-forward day is 03:30.
- */
-function instantOfWall(wall: number, tz: string): number {
-  const before = offsetAt(wall - DAY_MS, tz);
-  const after = offsetAt(wall + DAY_MS, tz);
-  const candidates = [wall - before, wall - after].filter((c) => wallMs(c, tz) === wall);
-  if (candidates.length > 0) return Math.min(...candidates);
-  return wall - before;
-}
 
 /** A civil date, counted in days since 1970-01-01 (so "next day" is +1). */
 type DayNumber = number;
 
 const dayOfWall = (wall: number): DayNumber => Math.floor(wall / DAY_MS);
-const localDay = (at: number, tz: string): DayNumber => dayOfWall(wallMs(at, tz));
+const localDay = (at: number, tz: string): DayNumber => dayOfWall(toWall(at, tz));
 const isoOfDay = (day: DayNumber): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 const weekdayOfDay = (day: DayNumber): Weekday => WEEKDAYS[new Date(day * DAY_MS).getUTCDay()] as Weekday;
 
@@ -231,8 +154,8 @@ function intervalsOn(day: DayNumber, cal: Calendar, holidays: ReadonlySet<string
   if (!hours) return [];
   const out: Array<[number, number]> = [];
   for (const [start, end] of hours) {
-    const s = instantOfWall(day * DAY_MS + minutesOf(start) * 60_000, cal.time_zone);
-    const e = instantOfWall(day * DAY_MS + minutesOf(end) * 60_000, cal.time_zone);
+    const s = fromWall(day * DAY_MS + minutesOf(start) * 60_000, cal.time_zone);
+    const e = fromWall(day * DAY_MS + minutesOf(end) * 60_000, cal.time_zone);
     // An interval lying wholly inside a DST gap has no real time in it.
     if (e > s) out.push([s, e]);
   }
@@ -532,8 +455,8 @@ function businessDeadline(start: Date, d: DurationParts, calendar: Calendar): Da
       // Same local clock time when the target day is open then (so DST does
       // not shift "tomorrow, same time" by an hour); otherwise the same amount
       // of working time into that day.
-      const clock = wallMs(cursor, tz) - localDay(cursor, tz) * DAY_MS;
-      const sameClock = instantOfWall(day * DAY_MS + clock, tz);
+      const clock = toWall(cursor, tz) - localDay(cursor, tz) * DAY_MS;
+      const sameClock = fromWall(day * DAY_MS + clock, tz);
       cursor = days.on(day).some(([s, e]) => s < sameClock && sameClock <= e) ? sameClock : instantAtOffset(days, day, pos.offset);
     }
   }

@@ -5,8 +5,14 @@
  * whole or not at all. List positions and audit and notification numbers are
  * handed out here, in the plan's order.
  */
-import type { Plan } from "../../core/engine";
+import type { ModuleRecordUpdate, Plan } from "../../core/engine";
+import { applyMaintenanceUpdate } from "../modules/maintenance/record-updates";
 import type { OrgStore } from "./org-store";
+
+/** The modules whose records core plans may change (ModuleRecordUpdate), by name. */
+const MODULE_UPDATES: Readonly<Record<string, (store: OrgStore, update: ModuleRecordUpdate) => void>> = {
+  maintenance: applyMaintenanceUpdate,
+};
 
 export function applyPlan<A>(store: OrgStore, plan: Plan<A>): A {
   for (const w of plan.cases) store.putCase(w.record, w.insert);
@@ -24,5 +30,10 @@ export function applyPlan<A>(store: OrgStore, plan: Plan<A>): A {
   }
   for (const t of plan.timers.arm) store.setTimer(t);
   for (const n of plan.notices) store.putNotice(n);
+  for (const u of plan.module_updates) {
+    const apply = MODULE_UPDATES[u.module];
+    if (!apply) throw new Error(`no module applies ${u.module} updates`);
+    apply(store, u);
+  }
   return plan.answer;
 }

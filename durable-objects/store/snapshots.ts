@@ -18,10 +18,12 @@ import type {
   TaskTransitionSnapshot,
   TimerSnapshot,
 } from "../../core/engine";
-import type { CaseCreate, CasePatch } from "../../core/model";
+import type { CaseCreate, CasePatch, TaskCreate } from "../../core/model";
+import type { AssetRef } from "../../core/modules/maintenance/asset-ref";
 import type { PatternState } from "../../core/patterns";
 import type { PersonLink } from "../../core/privacy/person-sight";
 import type { Timer } from "../../core/scheduling/timers";
+import { MaintenanceStore } from "../modules/maintenance/maintenance-store";
 import type { OrgStore } from "./org-store";
 
 /** Reads keyed by what the plan computes; users are read once, and only if mail is planned. */
@@ -51,6 +53,14 @@ function personLinks(store: OrgStore, personId: string | null | undefined): Pers
   return store.trustedLinksTo(personId);
 }
 
+/**
+ * The asset a command names (the maintenance module's), or null when it
+ * names none or an unknown one: the plan refuses an unknown id (422).
+ */
+function assetNamed(store: OrgStore, assetId: string | null | undefined): AssetRef | null {
+  return assetId ? new MaintenanceStore(store).assetRef(assetId) : null;
+}
+
 export function signalSnapshot(store: OrgStore, routed: RoutedSignal): SignalSnapshot {
   const key = routed.decision.dedupe_key;
   const caseId = key ? store.openCaseForDedupe(key) : null;
@@ -59,20 +69,25 @@ export function signalSnapshot(store: OrgStore, routed: RoutedSignal): SignalSna
     dedupe_case = store.getCase(caseId);
     if (!dedupe_case) throw notFound("case");
   }
-  return { dedupe_case, person_links: dedupe_case ? [] : personLinks(store, routed.signal.person_id), lookup: lookupIn(store) };
+  return {
+    dedupe_case,
+    person_links: dedupe_case ? [] : personLinks(store, routed.signal.person_id),
+    asset: assetNamed(store, routed.input.asset_id),
+    lookup: lookupIn(store),
+  };
 }
 
 export function caseCreateSnapshot(store: OrgStore, input: CaseCreate): CaseCreateSnapshot {
-  return { person_links: personLinks(store, input.person_id), lookup: lookupIn(store) };
+  return { person_links: personLinks(store, input.person_id), asset: assetNamed(store, input.asset_id), lookup: lookupIn(store) };
 }
 
 export function casePatchSnapshot(store: OrgStore, caseId: string, patch: CasePatch): CasePatchSnapshot {
-  return { case: store.getCase(caseId), person_links: personLinks(store, patch.person_id), lookup: lookupIn(store) };
+  return { case: store.getCase(caseId), person_links: personLinks(store, patch.person_id), asset: assetNamed(store, patch.asset_id), lookup: lookupIn(store) };
 }
 
-export function taskCreateSnapshot(store: OrgStore, caseId: string): TaskCreateSnapshot {
+export function taskCreateSnapshot(store: OrgStore, caseId: string, input?: Pick<TaskCreate, "asset_id">): TaskCreateSnapshot {
   const c = store.getCase(caseId);
-  return { case: c, tasks: c ? store.tasksOfCase(caseId) : [], lookup: lookupIn(store) };
+  return { case: c, tasks: c ? store.tasksOfCase(caseId) : [], asset: assetNamed(store, input?.asset_id), lookup: lookupIn(store) };
 }
 
 export function taskTransitionSnapshot(store: OrgStore, taskId: string): TaskTransitionSnapshot {

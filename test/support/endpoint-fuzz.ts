@@ -77,7 +77,8 @@ const RUNS_FOR = (op: Operation) => (op.key === "POST /v1/orgs" ? 12 : RUNS_PER_
 const MIB = 1024 * 1024;
 const bodyLimitOf = (op: Operation) => (op.path.endsWith("/signals/batch") ? 16 * MIB : MIB);
 
-const PROFILE_YAML = "name: fuzz_org\nextends: base\nsensitive_person_fields: [diagnosis]\n";
+const PROFILE_YAML =
+  "name: fuzz_org\nextends: base\nsensitive_person_fields: [diagnosis]\nmodules:\n  maintenance: {}\n  groups: {}\n  care:\n    screening:\n      - title: Screen\n  open311:\n    services:\n      - { service_code: pothole, service_name: Pothole }\n";
 const VICTIM_EMAIL = "victim@fuzz.example.com";
 const VICTIM_PASSWORD = "victim-password-1";
 const SECRET_NAME = "FUZZ_KEY";
@@ -349,6 +350,12 @@ export function fuzzEndpoints({ part, parts }: { part: number; parts: number }):
       const secret = await api("PUT", `/v1/orgs/${o.slug}/secrets/${SECRET_NAME}`, { token: o.token, body: { value: "a-secret-of-sixteen-bytes-or-more" } });
       const signal = await api("POST", `/v1/orgs/${o.slug}/signals`, { token: o.token, body: { title: "Fuzz fixture signal", idempotency_key: "fixture-1" } });
       const roles = await api("GET", `/v1/orgs/${o.slug}/roles`, { token: o.token });
+      const group = await api("POST", `/v1/orgs/${o.slug}/groups`, { token: o.token, body: { name: "Fuzz Team", kind: "team" } });
+      const place = await api("POST", `/v1/orgs/${o.slug}/locations`, { token: o.token, body: { name: "Fuzz Site", kind: "site" } });
+      const asset = await api("POST", `/v1/orgs/${o.slug}/assets`, {
+        token: o.token,
+        body: { name: "Fuzz Pump", type: "pump", location_id: place.body.location_id },
+      });
       for (const [what, r, status] of [
         ["person", person, 201],
         ["user", victim, 201],
@@ -356,6 +363,9 @@ export function fuzzEndpoints({ part, parts }: { part: number; parts: number }):
         ["secret", secret, 204],
         ["signal", signal, 201],
         ["roles", roles, 200],
+        ["group", group, 201],
+        ["location", place, 201],
+        ["asset", asset, 201],
       ] as const) {
         expect(r.status, `${what}: ${JSON.stringify(r.body)}`).toBe(status);
       }
@@ -368,6 +378,10 @@ export function fuzzEndpoints({ part, parts }: { part: number; parts: number }):
       remember("token_id", token.body.token_id);
       remember("name", SECRET_NAME);
       remember("signal_id", signal.body.signal_id);
+      remember("group_id", group.body.group_id);
+      remember("location_id", place.body.location_id);
+      remember("parent_id", place.body.location_id);
+      remember("asset_id", asset.body.asset_id);
       for (const role of roles.body.items as { role_id: string }[]) remember("role_id", role.role_id);
     });
 

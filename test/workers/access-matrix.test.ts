@@ -98,8 +98,21 @@ function requestFor(op: Operation, ids: Record<string, string>): { path: string;
     "POST /v1/orgs/{org}/tasks/{task_id}/transition": { to: "cancelled" },
     "POST /v1/orgs/{org}/persons": { display_name: "Planted Person" },
     "PATCH /v1/orgs/{org}/persons/{person_id}": { display_name: "pwned", attributes: { diagnosis: "pwned" } },
+    "POST /v1/orgs/{org}/open311/requests.json": { service_code: "pothole", address_string: "planted" },
     "POST /v1/orgs/{org}/signals": { title: "planted signal", idempotency_key: `planted-${crypto.randomUUID()}` },
+    "POST /v1/orgs/{org}/locations": { name: "planted place", kind: "site" },
+    "POST /v1/orgs/{org}/assets": { name: "planted asset", type: "pump" },
+    "PATCH /v1/orgs/{org}/assets/{asset_id}": { name: "pwned", status: "retired" },
+    "POST /v1/orgs/{org}/assets/{asset_id}/repairs": { title: "planted fault" },
+    "POST /v1/orgs/{org}/groups": { name: "planted group", kind: "team" },
+    "PATCH /v1/orgs/{org}/groups/{group_id}": { name: "pwned" },
+    "PUT /v1/orgs/{org}/groups/{group_id}/members": { members: [] },
+    "PUT /v1/orgs/{org}/groups/{group_id}/schedule": { rrule: "FREQ=DAILY", duration: "PT1H", timezone: "UTC" },
+    "POST /v1/orgs/{org}/groups/{group_id}/broadcast": { title: "planted broadcast", body: "pwned" },
     "POST /v1/orgs/{org}/signals/batch": { signals: [{ title: "planted batch signal", idempotency_key: `planted-${crypto.randomUUID()}` }] },
+    "PUT /v1/orgs/{org}/persons/{person_id}/personnel": { employment_status: "active", position: "planted" },
+    "PUT /v1/orgs/{org}/persons/{person_id}/consents/{purpose}": { granted: true },
+    "POST /v1/orgs/{org}/intakes": { person: { display_name: "Planted Intake" }, title: "planted intake" },
   };
   if (op.bodyTypes.length === 0 && !(k in samples)) return { path };
   if (op.bodyTypes.includes("application/json") || op.bodyTypes.length === 0) return json(samples[k] ?? {});
@@ -138,8 +151,14 @@ describe("access matrix over every operation of the OpenAPI document", () => {
 
   beforeAll(async () => {
     ops = await operations();
-    a = await createOrg({ profile_yaml: "name: tenant_a\nextends: base\nprivacy: need_to_know\nsensitive_person_fields: [diagnosis]\n" });
-    b = await createOrg({ profile_yaml: "name: tenant_b\nextends: base\nprivacy: need_to_know\nsensitive_person_fields: [diagnosis]\n" });
+    a = await createOrg({
+      profile_yaml:
+        "name: tenant_a\nextends: base\nprivacy: need_to_know\nsensitive_person_fields: [diagnosis]\nmodules:\n  groups: {}\n  care: {}\n  maintenance: {}\n  open311:\n    services:\n      - { service_code: pothole, service_name: Pothole }\n",
+    });
+    b = await createOrg({
+      profile_yaml:
+        "name: tenant_b\nextends: base\nprivacy: need_to_know\nsensitive_person_fields: [diagnosis]\nmodules:\n  groups: {}\n  care: {}\n  maintenance: {}\n  open311:\n    services:\n      - { service_code: pothole, service_name: Pothole }\n",
+    });
     await addUser(a, "staff@a.example", "a-staff-password-1", [{ level: 1001, role: "Operations.Safety" }]);
     aStaffSession = await login(a.slug, "staff@a.example", "a-staff-password-1");
 
@@ -157,6 +176,11 @@ describe("access matrix over every operation of the OpenAPI document", () => {
       body: { display_name: "B-Person-Zelda", attributes: { diagnosis: "b-secret-diagnosis" } },
     });
     expect(person.status).toBe(201);
+    const personnel = await api("PUT", `/v1/orgs/${b.slug}/persons/${person.body.person_id}/personnel`, {
+      token: b.token,
+      body: { position: "B-secret-position", employment_status: "active" },
+    });
+    expect(personnel.status).toBe(200);
     const bCase = await newCase(b.slug, b.token, {
       title: "B-secret-case-title",
       description: "B-secret-description",
@@ -169,8 +193,29 @@ describe("access matrix over every operation of the OpenAPI document", () => {
     const sig = await api("POST", `/v1/orgs/${b.slug}/signals`, { token: b.token, body: { title: "B-secret-signal", idempotency_key: "b-sig-1" } });
     expect(sig.status).toBe(201);
     const role = (await api("GET", `/v1/orgs/${b.slug}/roles`, { token: b.token })).body.items[0];
+    const place = await api("POST", `/v1/orgs/${b.slug}/locations`, { token: b.token, body: { name: "B-secret-site", kind: "site" } });
+    expect(place.status).toBe(201);
+    const asset = await api("POST", `/v1/orgs/${b.slug}/assets`, {
+      token: b.token,
+      body: { name: "B-secret-asset", type: "pump", location_id: place.body.location_id },
+    });
+    expect(asset.status).toBe(201);
+    const request = await api("POST", `/v1/orgs/${b.slug}/open311/requests.json`, {
+      token: b.token,
+      body: { service_code: "pothole", address_string: "B-secret-address", description: "B-secret-request" },
+    });
+    expect(request.status).toBe(201);
+    const group = await api("POST", `/v1/orgs/${b.slug}/groups`, { token: b.token, body: { name: "B-secret-group", kind: "team" } });
+    expect(group.status).toBe(201);
+    const roster = await api("PUT", `/v1/orgs/${b.slug}/groups/${group.body.group_id}/members`, {
+      token: b.token,
+      body: { members: [{ person_id: person.body.person_id, role: "B-secret-member-role" }] },
+    });
+    expect(roster.status).toBe(200);
     bIds = {
       org: b.slug,
+      group_id: group.body.group_id,
+      service_request_id: request.body[0].service_request_id,
       case_id: bCase.case_id,
       task_id: bTask.task_id,
       user_id: bStaffUserId,
@@ -178,6 +223,8 @@ describe("access matrix over every operation of the OpenAPI document", () => {
       person_id: person.body.person_id,
       role_id: role.role_id,
       signal_id: sig.body.signal_id,
+      location_id: place.body.location_id,
+      asset_id: asset.body.asset_id,
     };
     bSecrets = [
       b.slug,
@@ -191,9 +238,15 @@ describe("access matrix over every operation of the OpenAPI document", () => {
       "B-secret-description",
       "b-secret-metadata",
       "B-secret-task-title",
+      "B-secret-site",
+      "B-secret-asset",
+      "B-secret-group",
+      "B-secret-member-role",
       "B-Person-Zelda",
       "b-secret-diagnosis",
       "B-secret-signal",
+      "B-secret-address",
+      "B-secret-request",
       ...Object.values(bIds),
     ];
   });

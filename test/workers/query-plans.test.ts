@@ -139,6 +139,10 @@ const TABLES = [
   "email_attachments",
   "fact_cases",
   "fact_tasks",
+  "locations",
+  "assets",
+  "personnel",
+  "consents",
 ];
 const tableOf = (detail: string) => /^(?:SEARCH|SCAN) (\w+)/.exec(detail)?.[1];
 const seeAll = () => true;
@@ -228,6 +232,45 @@ beforeAll(async () => {
   await exercise("listRecordedMail", "", (f, h) => f(h.db, orgId, page));
   await exercise("listRecordedMail", "cursor", (f, h) => f(h.db, orgId, paged));
   await exercise("routedSignalsSince", "", (f, h) => f(h.db, orgId, new Date(Date.now() - 86_400_000).toISOString()));
+  // An Open311 request as its signal records it (the route adds only the module's checks).
+  const request = await api("POST", `/v1/orgs/${o.slug}/signals`, {
+    ...auth,
+    body: { source: "open311", title: "Pothole", metadata: { open311: { service_code: "pothole" } } },
+  });
+  expect(request.status).toBe(201);
+  const requestId: string = request.body.signal_id;
+  const window = {
+    kind: "window" as const,
+    from: new Date(Date.now() - 86_400_000).toISOString(),
+    to: new Date().toISOString(),
+    service_codes: null,
+    statuses: null,
+  };
+  await exercise("listOpen311Requests", "window", (f, h) => f(h.db, orgId, window, seeAll));
+  await exercise("listOpen311Requests", "ids", (f, h) => f(h.db, orgId, { kind: "ids", ids: [requestId, signal.body.signal_id] }, seeAll));
+  await exercise("getOpen311Request", "", (f, h) => f(h.db, orgId, requestId));
+  // Maintenance: a place, an asset there, and a repair case and task that name it.
+  const place = await api("POST", `/v1/orgs/${o.slug}/locations`, { ...auth, body: { name: "Store 12", kind: "site" } });
+  expect(place.status, JSON.stringify(place.body)).toBe(201);
+  const placeId: string = place.body.location_id;
+  const asset = await api("POST", `/v1/orgs/${o.slug}/assets`, { ...auth, body: { name: "Freezer 3", type: "refrigeration", location_id: placeId } });
+  expect(asset.status, JSON.stringify(asset.body)).toBe(201);
+  const assetId: string = asset.body.asset_id;
+  expect((await api("POST", `/v1/orgs/${o.slug}/assets/${assetId}/repairs`, { ...auth, body: { title: "Freezer warm" } })).status).toBe(201);
+  await exercise("listLocations", "", (f, h) => f(h.db, orgId, page));
+  await exercise("listLocations", "cursor", (f, h) => f(h.db, orgId, paged));
+  await exercise("getLocation", "", (f, h) => f(h.db, orgId, placeId));
+  await exercise("listAssets", "", (f, h) => f(h.db, orgId, page));
+  await exercise("listAssets", "type, cursor", (f, h) => f(h.db, orgId, { type: "refrigeration", ...paged }));
+  await exercise("listAssets", "location_id", (f, h) => f(h.db, orgId, { location_id: placeId, ...page }));
+  await exercise("getAsset", "", (f, h) => f(h.db, orgId, assetId));
+  await exercise("assetHistory", "", (f, h) => f(h.db, orgId, assetId, 100, seeAll, seeAll));
+  // Care: a personnel record by person, a page of them (all, or of one role), a person's consents.
+  const someone = crypto.randomUUID();
+  await exercise("getPersonnel", "", (f, h) => f(h.db, orgId, someone));
+  await exercise("listPersonnel", "", (f, h) => f(h.db, orgId, page));
+  await exercise("listPersonnel", "role, cursor", (f, h) => f(h.db, orgId, { role: "Operations.Safety", ...paged }));
+  await exercise("listConsents", "", (f, h) => f(h.db, orgId, someone));
   const [dayAgo, dayAhead] = [new Date(Date.now() - 86_400_000), new Date(Date.now() + 86_400_000)];
   await exercise("factCasesCreatedBetween", "", (f, h) => f(h.db, orgId, dayAgo, dayAhead));
   await exercise("factCasesResolvedBetween", "", (f, h) => f(h.db, orgId, dayAgo, dayAhead));

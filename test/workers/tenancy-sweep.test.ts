@@ -48,7 +48,8 @@ const MUST_INCLUDE = [
   "DELETE /v1/orgs/{org}/tokens/{token_id}",
 ];
 
-const PROFILE = (name: string) => `name: ${name}\nextends: base\nprivacy: need_to_know\nsensitive_person_fields: [diagnosis]\n`;
+const PROFILE = (name: string) =>
+  `name: ${name}\nextends: base\nprivacy: need_to_know\nsensitive_person_fields: [diagnosis]\nmodules:\n  maintenance: {}\n  groups: {}\n  care: {}\n  open311:\n    services:\n      - { service_code: pothole, service_name: Pothole }\n`;
 
 interface Tenant {
   org: Org;
@@ -100,6 +101,14 @@ async function tenant(tag: "A" | "B"): Promise<Tenant> {
     201,
     "person",
   );
+  await expectStatus(
+    await api("PUT", `/v1/orgs/${s}/persons/${person.body.person_id}/personnel`, {
+      token: org.token,
+      body: { position: `${mark} position`, employment_status: "active" },
+    }),
+    200,
+    "personnel",
+  );
   const kase = await newCase(s, org.token, {
     title: `${mark} case title`,
     description: `${mark} case description`,
@@ -119,6 +128,14 @@ async function tenant(tag: "A" | "B"): Promise<Tenant> {
     201,
     "signal",
   );
+  const request = await expectStatus(
+    await api("POST", `/v1/orgs/${s}/open311/requests.json`, {
+      token: org.token,
+      body: { service_code: "pothole", address_string: `${mark} address`, description: `${mark} request description` },
+    }),
+    201,
+    "open311 request",
+  );
   const secretName = `${tag}_SWEEP_${mark
     .slice(-8)
     .toUpperCase()
@@ -128,6 +145,29 @@ async function tenant(tag: "A" | "B"): Promise<Tenant> {
   const roles = await expectStatus(await api("GET", `/v1/orgs/${s}/roles`, { token: org.token }), 200, "roles");
   const roleIds = (roles.body.items as { role_id: string }[]).map((r) => r.role_id);
   const staffSession = await login(s, staffEmail, staffPassword);
+  const group = await expectStatus(
+    await api("POST", `/v1/orgs/${s}/groups`, { token: org.token, body: { name: `${mark} group`, kind: "team" } }),
+    201,
+    "group",
+  );
+  await expectStatus(
+    await api("PUT", `/v1/orgs/${s}/groups/${group.body.group_id}/members`, { token: org.token, body: { members: [{ person_id: person.body.person_id }] } }),
+    200,
+    "roster",
+  );
+  const place = await expectStatus(
+    await api("POST", `/v1/orgs/${s}/locations`, { token: org.token, body: { name: `${mark} site`, kind: "site" } }),
+    201,
+    "location",
+  );
+  const asset = await expectStatus(
+    await api("POST", `/v1/orgs/${s}/assets`, {
+      token: org.token,
+      body: { name: `${mark} asset`, type: "pump", serial: `${mark}-serial`, location_id: place.body.location_id },
+    }),
+    201,
+    "asset",
+  );
   const ids: Record<string, string> = {
     org: s,
     case_id: kase.case_id,
@@ -137,6 +177,10 @@ async function tenant(tag: "A" | "B"): Promise<Tenant> {
     token_id: apiToken.body.token_id,
     role_id: roleIds[0]!,
     signal_id: signal.body.signal_id,
+    group_id: group.body.group_id,
+    location_id: place.body.location_id,
+    asset_id: asset.body.asset_id,
+    service_request_id: request.body[0].service_request_id,
     name: secretName,
   };
   const secrets = [
@@ -332,7 +376,8 @@ describe("tenancy sweep: every operation × every credential that must not pass"
       }
     }
     expect([await orgState(a.org.org.org_id), await orgState(b.org.org.org_id)]).toEqual(before);
-  });
+    // Three requests for every secured operation: this sweep grows with the API, so its bound is its own.
+  }, 90_000);
 
   it("B's ids inside A's request bodies are refused, and nothing of B comes back", async () => {
     const s = a.org.slug;

@@ -10,12 +10,15 @@ import type { AppEnv } from "../env";
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 const YAML_TYPE = /^(?:application|text)\/(?:x-)?yaml\s*(?:;|$)/i;
 const NDJSON_TYPE = /^application\/(?:x-)?ndjson\s*(?:;|$)/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
 
 /** Which body formats a path accepts, beyond JSON. */
 function accepted(method: string, path: string): RegExp[] {
   if (method === "PUT" && /\/profile$/.test(path)) return [YAML_TYPE];
   if (/\/profile\/dry-run$/.test(path)) return [YAML_TYPE, JSON_TYPE];
   if (/\/signals\/batch$/.test(path)) return [JSON_TYPE, NDJSON_TYPE];
+  // Open311 GeoReport v2 clients post service requests as forms.
+  if (method === "POST" && /\/open311\/requests\.json$/.test(path)) return [FORM_TYPE, JSON_TYPE];
   return [JSON_TYPE];
 }
 
@@ -63,6 +66,7 @@ export const requireWellFormedText: MiddlewareHandler<AppEnv> = async (c, next) 
 };
 
 function describe(f: RegExp): string {
+  if (f === FORM_TYPE) return "application/x-www-form-urlencoded";
   return f === YAML_TYPE ? "application/yaml" : f === NDJSON_TYPE ? "application/x-ndjson" : "application/json";
 }
 

@@ -14,7 +14,8 @@ import { stubOf, unwrap } from "./org-client";
 
 export function requireModule(module: ModuleName): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (!c.get("org").modules.includes(module)) throw new DomainError("not_found", `no route for ${c.req.method} ${c.req.path}`);
+    // Said in general terms: the path may hold ids the caller typed, and a 404 repeats nothing of a request.
+    if (!c.get("org").modules.includes(module)) throw new DomainError("not_found", `this organization does not use the ${module} module`);
     return next();
   };
 }

@@ -1,12 +1,13 @@
 /** Cases: create, list, read with tasks, timeline and patch. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { DomainError } from "../../../core/errors";
+import { buildCaseJsonLd, JSON_LD_MEDIA_TYPE, wantsJsonLd } from "../../../core/interop/json-ld";
 import { Case, CaseCreate, CasePatch, CaseStatus, CaseWithTasks, Severity } from "../../../core/model";
 import { decodeCursor, Limit } from "../../db/pagination";
 import { caseTimeline, getCaseWithTasks, listCases } from "../../db/queries";
 import { stubOf, unwrap } from "../org-client";
 import { seen, visibleTo } from "../visibility";
 import { CONFLICT, ERRORS, OrgParam, SECURITY, json, jsonBody, router } from "../openapi";
+import { parseIfMatch } from "../if-match";
 
 const CaseParams = OrgParam.extend({
   case_id: z
@@ -69,9 +70,18 @@ const read = createRoute({
   ...tag,
   method: "get",
   path: "/v1/orgs/{org}/cases/{case_id}",
-  summary: "Read a case with its tasks",
+  summary: "Read a case with its tasks (JSON-LD over schema.org with Accept: application/ld+json)",
   request: { params: CaseParams },
-  responses: { 200: json(CaseWithTasks, "The case"), ...ERRORS },
+  responses: {
+    200: {
+      description: "The case; as JSON-LD a schema.org CreativeWork with its tasks as Actions, places, categories and roles tied to Wikidata (sameAs)",
+      content: {
+        "application/json": { schema: CaseWithTasks },
+        [JSON_LD_MEDIA_TYPE]: { schema: z.record(z.string(), z.unknown()).openapi({ description: "JSON-LD (core/interop/json-ld.ts)" }) },
+      },
+    },
+    ...ERRORS,
+  },
 });
 
 const timeline = createRoute({
@@ -98,14 +108,6 @@ const patch = createRoute({
 
 const NO_CASE = { case: null, tasks: [] } as const;
 
-/** `If-Match: 3`, `If-Match: "3"` or `W/"3"` all name version 3. */
-function parseIfMatch(header: string | undefined): number | null {
-  if (header === undefined) return null;
-  const m = /^(?:W\/)?"?(\d{1,12})"?$/.exec(header.trim());
-  if (!m) throw new DomainError("validation", "If-Match must be a version number", [{ path: "If-Match", message: "expected a version such as 3" }]);
-  return Number(m[1]);
-}
-
 export const caseRoutes = router()
   .openapi(create, async (c) => {
     const value = unwrap(c, await stubOf(c).createCase(c.get("actor"), c.req.valid("json")));
@@ -121,8 +123,21 @@ export const caseRoutes = router()
     const { case_id } = c.req.valid("param");
     const { case: kase, tasks } = (await getCaseWithTasks(c.get("db"), c.get("org").org_id, case_id)) ?? NO_CASE;
     const found = seen(c, kase, "case");
+    const visibleTasks = tasks.filter(visibleTo(c));
     c.header("etag", `"${found.version}"`);
-    return c.json({ ...found, tasks: tasks.filter(visibleTo(c)) }, 200);
+    c.header("vary", "Accept");
+    if (wantsJsonLd(c.req.header("accept"))) {
+      const org = c.get("org");
+      const current = await stubOf(c).getProfile();
+      const doc = buildCaseJsonLd(found, visibleTasks, {
+        org: { slug: org.slug, name: org.name },
+        baseUrl: new URL(c.req.url).origin,
+        linkedData: current?.profile.linked_data,
+      });
+      // The document's shape is declared in the route's responses; the typed handler knows only the JSON one.
+      return c.body(JSON.stringify(doc), 200, { "content-type": `${JSON_LD_MEDIA_TYPE}; charset=utf-8` }) as never;
+    }
+    return c.json({ ...found, tasks: visibleTasks }, 200);
   })
   .openapi(timeline, async (c) => {
     const { case_id } = c.req.valid("param");
