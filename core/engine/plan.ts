@@ -51,6 +51,9 @@ export interface OrgLookup {
   mailRecipients(): readonly Recipient[];
   /** Whether a case of the organization already has this ref. */
   caseRefTaken(ref: string): boolean;
+  /** Whether the organization has this user or person (a task may be assigned to one). */
+  userExists(userId: string): boolean;
+  personExists(personId: string): boolean;
 }
 
 /** Who a step acts as: the audit log's actor, and the creator recorded on new records. */

@@ -54,6 +54,8 @@ export interface TaskDraft {
   due_at: string | null;
   /** None: the case's asset. */
   asset_id: string | null;
+  assignee_user_id: string | null;
+  assignee_person_id: string | null;
 }
 
 type Maybe<T> = T | null | undefined;
@@ -84,6 +86,8 @@ export interface TaskFields {
   owner_role_id?: Maybe<string>;
   due_at?: Maybe<string>;
   asset_id?: Maybe<string>;
+  assignee_user_id?: Maybe<string>;
+  assignee_person_id?: Maybe<string>;
 }
 
 export function toLocation(input: Maybe<{ site?: Maybe<string>; area?: Maybe<string> }>): Location {
@@ -118,6 +122,8 @@ export function taskDraft(f: TaskFields): TaskDraft {
     owner_role_id: f.owner_role_id ?? null,
     due_at: f.due_at ?? null,
     asset_id: f.asset_id ?? null,
+    assignee_user_id: f.assignee_user_id ?? null,
+    assignee_person_id: f.assignee_person_id ?? null,
   };
 }
 
@@ -260,6 +266,8 @@ export function addTask(b: PlanBuilder, by: Author, c: Case, siblings: readonly 
     label,
     origin_label: label,
     asset_id: draft.asset_id ?? c.asset_id ?? null,
+    assignee_user_id: draft.assignee_user_id,
+    assignee_person_id: draft.assignee_person_id,
     owner_role_id: owner?.role_id ?? null,
     owner_role: owner?.name ?? null,
     severity,

@@ -28,6 +28,7 @@ export function planTaskCreate(snapshot: TaskCreateSnapshot, input: TaskCreate, 
   const b = new PlanBuilder(env, snapshot.lookup);
   const c = guard(env.actor, env.profile.privacy, snapshot.case, "case", "act");
   if (input.asset_id) requireAsset(input.asset_id, snapshot.asset);
+  requireAssignee(b.lookup, input);
   const { task } = addTask(b, env.actor, c, snapshot.tasks, taskDraft(input));
   observePatterns(b, { signal: null, case: null, tasks: [task], location: c.location });
   return b.build(task);
@@ -83,4 +84,14 @@ export function planTaskTransition(snapshot: TaskTransitionSnapshot, input: Task
   reaggregateCase(b, actor, theCase, [...tasks, ...added]);
   if (added.length > 0) observePatterns(b, { signal: null, case: null, tasks: added, location: c.location });
   return b.build(next);
+}
+
+/** An assignee is someone of this organization: an unknown id is refused at its field, like an unknown person on a case. */
+function requireAssignee(lookup: OrgLookup, input: TaskCreate): void {
+  if (input.assignee_user_id && !lookup.userExists(input.assignee_user_id)) {
+    throw new DomainError("validation", "no such user in this organization", [{ path: "assignee_user_id", message: "unknown user" }]);
+  }
+  if (input.assignee_person_id && !lookup.personExists(input.assignee_person_id)) {
+    throw new DomainError("validation", "no such person in this organization", [{ path: "assignee_person_id", message: "unknown person" }]);
+  }
 }

@@ -137,6 +137,9 @@ export const TaskCreate = z
     severity: Severity.optional(),
     owner_role: z.string().max(200).optional(),
     owner_role_id: z.string().max(100).optional(),
+    /** The member the task is for, within its owning role: a user of the organization, or a person (who may never log in). */
+    assignee_user_id: z.string().max(100).nullable().optional(),
+    assignee_person_id: z.string().max(100).nullable().optional(),
     reactivity_time: IsoDuration.optional(),
     due_at: Timestamp.nullable().optional(),
     asset_id: AssetIdInput.nullable().optional(),

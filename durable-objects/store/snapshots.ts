@@ -35,6 +35,8 @@ export function lookupIn(store: OrgStore): OrgLookup {
     patternWindow: (ruleId, group) => store.patternState<PatternState>(ruleId, group),
     mailRecipients: () => (recipients ??= store.activeUsers().map((u) => ({ email: u.email, positions: u.positions }))),
     caseRefTaken: (ref) => store.caseIdByRef(ref) !== null,
+    userExists: (userId) => store.getUser(userId) !== null,
+    personExists: (personId) => store.getPerson(personId) !== null,
   };
 }
 

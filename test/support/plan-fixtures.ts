@@ -102,7 +102,9 @@ export interface MemoryLookup extends OrgLookup {
   recipientReads: number;
 }
 
-export function memoryLookup(opts: { windows?: Record<string, PatternState>; users?: Recipient[]; takenRefs?: string[] } = {}): MemoryLookup {
+export function memoryLookup(
+  opts: { windows?: Record<string, PatternState>; users?: Recipient[]; takenRefs?: string[]; userIds?: string[]; persons?: string[] } = {},
+): MemoryLookup {
   const lookup: MemoryLookup = {
     recipientReads: 0,
     roleByName: (name) => ROLES.find((r) => r.name === name) ?? null,
@@ -113,6 +115,8 @@ export function memoryLookup(opts: { windows?: Record<string, PatternState>; use
       return opts.users ?? [];
     },
     caseRefTaken: (ref) => opts.takenRefs?.includes(ref) ?? false,
+    userExists: (id) => opts.userIds?.includes(id) ?? false,
+    personExists: (id) => opts.persons?.includes(id) ?? false,
   };
   return lookup;
 }

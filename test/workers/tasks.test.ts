@@ -111,6 +111,26 @@ describe("POST /v1/orgs/{org}/cases/{case_id}/tasks", () => {
     expect(read.version).toBe(1);
   });
 
+  it("assigns a task to a user or a person of the organization, and refuses an unknown one at its field", async () => {
+    const c = await newCase(o.slug, o.token);
+    const person = await api("POST", `/v1/orgs/${o.slug}/persons`, { token: o.token, body: { display_name: "Assigned person" } });
+    const path = `/v1/orgs/${o.slug}/cases/${c.case_id}/tasks`;
+    const made = await api("POST", path, {
+      token: o.token,
+      body: { title: "Call back", assignee_user_id: o.admin.user_id, assignee_person_id: person.body.person_id },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect(made.body).toMatchObject({ assignee_user_id: o.admin.user_id, assignee_person_id: person.body.person_id });
+    const read = await api("GET", `/v1/orgs/${o.slug}/tasks/${made.body.task_id}`, { token: o.token });
+    expect(read.body).toMatchObject({ assignee_user_id: o.admin.user_id, assignee_person_id: person.body.person_id });
+    for (const field of ["assignee_user_id", "assignee_person_id"]) {
+      const r = await api("POST", path, { token: o.token, body: { title: "x", [field]: crypto.randomUUID() } });
+      expectProblem(r, 422);
+      expect(errorPaths(r)).toEqual([field]);
+    }
+    expect((await getCase(o, c.case_id)).tasks).toHaveLength(1);
+  });
+
   it("answers 404 for an unknown case", async () => {
     expectProblem(await api("POST", `/v1/orgs/${o.slug}/cases/${crypto.randomUUID()}/tasks`, { token: o.token, body: { title: "x" } }), 404);
   });

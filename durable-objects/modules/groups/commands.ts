@@ -4,11 +4,11 @@
  * opens its case and one task per member through the core's planners, so
  * they are timed, escalated, audited and copied like any other work.
  */
-import { planCaseCreate, planTaskCreate, type Plan } from "../../../core/engine";
+import { planCaseCreate, planTaskCreate } from "../../../core/engine";
 import { DomainError } from "../../../core/errors";
 import type { Case, CaseCreate, Task, TaskCreate } from "../../../core/model";
 import { broadcastLabel, broadcastTaskTitle, checkRoster, newGroup, patchedGroup, requireManager, requireVersion } from "../../../core/modules/groups/group";
-import type { BroadcastInput, Group, GroupCreate, GroupMember, GroupPatch, MembersReplace, ScheduleInput } from "../../../core/modules/groups/model";
+import type { BroadcastInput, Group, GroupCreate, GroupPatch, MembersReplace, ScheduleInput } from "../../../core/modules/groups/model";
 import { normalizeSchedule } from "../../../core/modules/groups/schedule";
 import { auditEvent, iso, type CommandContext } from "../../commands/context";
 import { applyPlan } from "../../store/apply-plan";
@@ -71,9 +71,7 @@ export function setSchedule(ctx: CommandContext, change: GroupChange<ScheduleInp
 
 /**
  * One case for the message, and one task per member assigned to them and
- * owned by the group's role. The task planner knows no assignee, so each
- * task's plan gets its member before it is applied (record, answer and the
- * audit of its creation alike).
+ * owned by the group's role.
  */
 export function broadcast(ctx: CommandContext, change: GroupChange<BroadcastInput>): { case: Case; tasks: Task[] } {
   const group = requireGroup(ctx.store, change.group_id);
@@ -92,24 +90,17 @@ export function broadcast(ctx: CommandContext, change: GroupChange<BroadcastInpu
   const opened = applyPlan(ctx.store, planCaseCreate(caseCreateSnapshot(ctx.store, caseInput), caseInput, ctx));
   const tasks: Task[] = [];
   for (const member of group.members) {
-    const draft: TaskCreate = { title: broadcastTaskTitle(title, memberName(ctx.store, member)), type: "broadcast", owner_role: group.role };
+    const draft: TaskCreate = {
+      title: broadcastTaskTitle(title, memberName(ctx.store, member)),
+      type: "broadcast",
+      owner_role: group.role,
+      assignee_person_id: member.person_id,
+      assignee_user_id: member.user_id,
+    };
     // The case is read again each time: a plan may have changed it (its status follows its tasks).
     const snapshot = { case: ctx.store.getCase(opened.case_id), tasks, lookup: lookupIn(ctx.store) };
-    tasks.push(applyPlan(ctx.store, assignedTo(planTaskCreate(snapshot, draft, ctx), member)));
+    tasks.push(applyPlan(ctx.store, planTaskCreate(snapshot, draft, ctx)));
   }
   audit(ctx, "group.broadcast", group.group_id, { case_id: opened.case_id, tasks: tasks.length }, opened.case_id);
   return { case: ctx.store.getCase(opened.case_id) ?? opened, tasks };
-}
-
-function assignedTo(plan: Plan<Task>, member: GroupMember): Plan<Task> {
-  const task: Task = { ...plan.answer, assignee_person_id: member.person_id, assignee_user_id: member.user_id };
-  const id = task.task_id;
-  return {
-    ...plan,
-    answer: task,
-    tasks: plan.tasks.map((w) => (w.record.task_id === id ? { ...w, record: task } : w)),
-    audit: plan.audit.map((a) =>
-      a.event.entity_id === id && a.event.action === "task.created" ? { ...a, event: { ...a.event, changes: { ...a.event.changes, task } } } : a,
-    ),
-  };
 }
