@@ -109,7 +109,7 @@ const TIMERS_PER_ALARM = 2_000;
 /** Passes over the schedule per alarm run, for timers that handling other timers made due. */
 const ALARM_ROUNDS = 4;
 
-/** The organization's daily round: insights rollup (at a time of night that differs by organization). */
+/** The organization's daily round: retention, insights rollup and review cases (at a time of night that differs by organization). */
 const DAILY = "daily";
 const dailyTimer = (orgId: string, now: Date) => makeTimer(DAILY, "org", orgId, nextRollupAt(orgId, now));
 
@@ -164,7 +164,7 @@ export class OrgObject extends DurableObject<Env> {
       () => this.now(),
     );
     // Locally an alarm already past due may never fire after a restart: re-arm from the schedule.
-    // A failure here must not poison the object: the cron's heal() re-arms later.
+    // A failure here must not poison the object: its next start, or the next command, re-arms.
     void ctx
       .blockConcurrencyWhile(async () => {
         this.armedAt = await ctx.storage.getAlarm();
@@ -425,7 +425,11 @@ export class OrgObject extends DurableObject<Env> {
     return { timers: this.store.timerCount(), outbox: this.store.outboxSize(), next_timer_at: this.store.earliestTimer() };
   }
 
-  /** Cron safety net: drain the outbox and make sure the alarm is armed. */
+  /**
+   * Operator's safety net (and tests'): drain the outbox and make sure the
+   * alarm is armed. An object re-arms itself whenever it starts, so nothing
+   * calls this on a schedule.
+   */
   async heal(): Promise<{ timers: number; outbox: number }> {
     this.armedAt = undefined;
     // An organization made before the daily round existed gets it here.
@@ -528,20 +532,23 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   /**
-   * The organization's own daily round (never a global fan-out): its
-   * insights are rolled up to Parquet from a D1 that holds all it wrote. A
+   * The organization's own daily round (never a global fan-out, so nothing
+   * grows with the number of organizations): what the profile's retention
+   * allows is purged, insights are rolled up to Parquet from a D1 that holds
+   * all it wrote, and the review cases of ended periods open. Each part's
    * failure is logged and waits for the next day rather than failing the
    * alarm, so escalations are never held up by it.
    */
   private async dailyRound(timer: Timer, now: Date): Promise<void> {
     const org = this.store.org();
     if (org) {
+      const logged = (what: string) => (e: unknown) => console.error(JSON.stringify({ msg: `${what} failed`, org_id: org.org_id, error: String(e) }));
+      const purged = await this.purge(now).catch((e: unknown) => fail(new DomainError("internal", String(e))));
+      if (!purged.ok) logged("retention")(purged.error.message);
       await this.flushAll();
       const rolled = await rollupInsights(this.env, org.org_id, now).catch((e: unknown) => fail(new DomainError("internal", String(e))));
-      if (!rolled.ok) console.error(JSON.stringify({ msg: "insights rollup failed", org_id: org.org_id, error: rolled.error.message }));
-      await this.openReviewCases(org.org_id, now).catch((e: unknown) =>
-        console.error(JSON.stringify({ msg: "review cases failed", org_id: org.org_id, error: String(e) })),
-      );
+      if (!rolled.ok) logged("insights rollup")(rolled.error.message);
+      await this.openReviewCases(org.org_id, now).catch(logged("review cases"));
     }
     this.ctx.storage.transactionSync(() => {
       this.store.deleteTimer(timer.timer_id);

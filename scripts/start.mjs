@@ -62,11 +62,12 @@ async function main() {
   if (buildDashboardIfMissing().built) console.log("Built the dashboard into dashboard/dist.");
   migrate();
   // Its own process group, so stopping this script stops wrangler's node and workerd children too.
-  const child = spawn(
-    wrangler,
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--test-scheduled", "--show-interactive-dev-session=false"],
-    { cwd: root, env, stdio: ["ignore", "inherit", "inherit"], detached: true },
-  );
+  const child = spawn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--show-interactive-dev-session=false"], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
+  });
   const stop = () => {
     try {
       process.kill(-child.pid, "SIGTERM");

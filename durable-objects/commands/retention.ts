@@ -1,7 +1,7 @@
 /**
  * Retention: what the profile allows to be forgotten is purged in bounded
- * batches, so one cron run never holds the object or D1 for long; what is
- * left is taken by the next run. Closed cases leave the object's storage
+ * batches, so one daily round never holds the object or D1 for long; what
+ * is left is taken by the next round. Closed cases leave the object's storage
  * here (their D1 copies follow through the outbox); audit events and signal
  * bodies live only in D1 and are purged there directly.
  */

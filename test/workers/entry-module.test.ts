@@ -6,6 +6,8 @@ describe("the Worker's main module", () => {
   it("exports only the handlers and the Durable Object class", () => {
     expect(Object.keys(entry).sort()).toEqual(["OrgObject", "default"]);
     expect(typeof entry.default.fetch).toBe("function");
-    expect(typeof entry.default.scheduled).toBe("function");
+    expect(typeof entry.default.email).toBe("function");
+    // No cron: maintenance runs on each organization's own alarm.
+    expect("scheduled" in entry.default).toBe(false);
   });
 });

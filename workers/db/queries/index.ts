@@ -1,14 +1,14 @@
 /**
  * Every D1 read the Worker makes, one named function each, so that one test
  * can hold them all to house rule 13. Each is scoped by organization (or by a
- * globally unique key) and served by an index of d1/schema.ts, save the
- * cron's read of every organization; test/workers/query-plans.test.ts runs
+ * globally unique key) and served by an index of d1/schema.ts;
+ * test/workers/query-plans.test.ts runs
  * every function exported here and fails on one it does not exercise or whose
  * plan scans a table. Export query functions only: helpers stay in their own
  * files.
  */
 export { tokenByHash, loginCredentials, whoAmI, type Credentials, type Whom } from "./access";
-export { orgBySlug, listAllOrgs } from "./orgs";
+export { orgBySlug } from "./orgs";
 export { listRoles } from "./roles";
 export { listUsers, getUser } from "./users";
 export { listPersons, getPerson, getPersonWithTrustedLinks } from "./persons";
