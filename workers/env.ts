@@ -27,6 +27,8 @@ export interface AppEnv {
     requestId: string;
     caller: Caller;
     org: Org;
+    /** The organization a path names, read in the same round trip as the token (null: no such organization). */
+    prefetchedOrg: { slug: string; org: Org | null };
     actor: Actor;
     db: Database;
   };

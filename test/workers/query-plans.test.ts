@@ -188,6 +188,7 @@ beforeAll(async () => {
 
   const tokenHash = await hashToken(o.token);
   await exercise("tokenByHash", "", (f, h) => f(h.primary, tokenHash));
+  await exercise("tokenAndOrg", "", (f, h) => f(h.primary, tokenHash, o.slug));
   await exercise("loginCredentials", "", (f, h) => f(h.primary, orgId, "pat@example.com"));
   await exercise("whoAmI", "user", (f, h) => f(h.db, orgId, userId));
   await exercise("orgBySlug", "", (f, h) => f(h.db, o.slug));

@@ -10,7 +10,7 @@ import { DomainError } from "../../core/errors";
 import { constantTimeEqualText, hashToken } from "../../core/security/secrets";
 import type { Actor } from "../../core/privacy/visibility";
 import { primaryDatabase } from "../db/primary-db";
-import { orgBySlug, tokenByHash } from "../db/queries";
+import { orgBySlug, tokenAndOrg, tokenByHash } from "../db/queries";
 import type { AppEnv, Caller } from "../env";
 
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -25,8 +25,17 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const hash = await hashToken(token);
   // Always the primary, never a replica or a bookmark's snapshot: a revocation is written
-  // there before it is acknowledged, and must hold from that moment.
-  const row = await tokenByHash(primaryDatabase(c.env.DB), hash);
+  // there before it is acknowledged, and must hold from that moment. A path under an
+  // organization has it read in the same batch, so scoping costs no round trip of its own.
+  const primary = primaryDatabase(c.env.DB);
+  const slug = orgSlugOf(c.req.path);
+  let row: Awaited<ReturnType<typeof tokenByHash>>;
+  if (slug === null) row = await tokenByHash(primary, hash);
+  else {
+    const found = await tokenAndOrg(primary, hash, slug);
+    row = found.token;
+    c.set("prefetchedOrg", { slug, org: found.org });
+  }
   const now = new Date().toISOString();
   if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now)) {
     throw new DomainError("unauthorized", "the token is unknown, expired or revoked");
@@ -48,7 +57,8 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
 export const scopeToOrg: MiddlewareHandler<AppEnv> = async (c, next) => {
   const slug = c.req.param("org");
   const caller = c.get("caller");
-  const org = slug ? await orgBySlug(c.get("db"), slug) : null;
+  const prefetched = c.get("prefetchedOrg");
+  const org = !slug ? null : prefetched?.slug === slug ? prefetched.org : await orgBySlug(c.get("db"), slug);
   if (!org || (caller.kind === "member" && caller.org_id !== org.org_id)) {
     throw new DomainError("not_found", "organization not found");
   }
@@ -81,3 +91,14 @@ export const requirePlatformAdmin: MiddlewareHandler<AppEnv> = async (c, next) =
   if (c.get("caller").kind !== "platform") throw new DomainError("forbidden", "this needs the platform admin token");
   return next();
 };
+
+/** The organization slug a path names (`/v1/orgs/{org}/…`), as the router will read it; null for other paths. */
+function orgSlugOf(path: string): string | null {
+  const m = /^\/v1\/orgs\/([^/]+)/.exec(path);
+  if (!m) return null;
+  try {
+    return decodeURIComponent(m[1] as string);
+  } catch {
+    return null;
+  }
+}

@@ -4,7 +4,7 @@
  * decide access, so they take only the primary (see primary-db.ts).
  */
 import { and, eq } from "drizzle-orm";
-import type { Position } from "../../../core/model";
+import type { Org, Position } from "../../../core/model";
 import type { Database } from "../../../d1/database";
 import type { TokenRow } from "../../../d1/rows";
 import { orgs, tokens, users } from "../../../d1/schema";
@@ -13,6 +13,19 @@ import type { PrimaryDatabase } from "../primary-db";
 /** The stored token with this hash, revoked or expired ones included: the caller judges them. */
 export async function tokenByHash(db: PrimaryDatabase, tokenHash: string): Promise<TokenRow | null> {
   return (await db.select().from(tokens).where(eq(tokens.token_hash, tokenHash)).get()) ?? null;
+}
+
+/**
+ * The token behind a bearer and the organization a path names, in one round
+ * trip: authentication and scoping are the cost every request pays before
+ * its own work, so they share one D1 batch.
+ */
+export async function tokenAndOrg(db: PrimaryDatabase, tokenHash: string, slug: string): Promise<{ token: TokenRow | null; org: Org | null }> {
+  const [token, org] = await db.batch([
+    db.select().from(tokens).where(eq(tokens.token_hash, tokenHash)).limit(1),
+    db.select().from(orgs).where(eq(orgs.slug, slug)).limit(1),
+  ]);
+  return { token: token[0] ?? null, org: org[0] ?? null };
 }
 
 export interface Credentials {
