@@ -168,7 +168,8 @@ export class OrgObject extends DurableObject<Env> {
     void ctx
       .blockConcurrencyWhile(async () => {
         this.armedAt = await ctx.storage.getAlarm();
-        if (this.armedAt === null) await this.armAlarm();
+        // An object stopped mid-flush left outbox rows behind: they get their retry alarm now.
+        if (this.armedAt === null || this.store.outboxSize() > 0) await this.armAlarm();
       })
       .catch((e) => console.error(JSON.stringify({ msg: "alarm re-arm on start failed", error: String(e) })));
   }
@@ -696,17 +697,18 @@ export class OrgObject extends DurableObject<Env> {
   }
 
   /**
-   * After a commit: wait (bounded) until D1 holds what was written, then arm
-   * the alarm for what is left. Before the wait, a safety alarm (no earlier
-   * than the wait's bound) covers an object that dies mid-flush; it is written
-   * in the same storage batch as the commit, since nothing is awaited between
-   * them. After a successful flush it moves back to the earliest timer, so a
-   * command leaves no alarm of its own behind.
+   * After a commit: a timer the command set earlier than the standing alarm
+   * is armed at once, in the same storage batch as the commit (nothing is
+   * awaited between them), so no crash can leave it unarmed; an unchanged
+   * schedule writes nothing. Then wait (bounded) until D1 holds what was
+   * written; only an outbox still holding rows after that gets a retry alarm,
+   * so a write whose flush succeeded sets no alarm of its own. An object
+   * stopped mid-flush arms that retry when it starts again (constructor).
    */
   private async settle<T>(value: T, readYourWrites = true): Promise<Result<T>> {
     this.live.publish();
     const head = this.store.outboxHead();
-    await this.armAlarm(this.now().getTime() + FLUSH_WAIT_MS + OUTBOX_RETRY_MS);
+    await this.armAlarm(null);
     const flushed = this.flushUpTo(head, FLUSH_WAIT_MS)
       .then(() => this.armAlarm())
       .catch((e) => console.error(JSON.stringify({ msg: "re-arm after flush failed", error: String(e) })));
@@ -718,13 +720,17 @@ export class OrgObject extends DurableObject<Env> {
   /**
    * Arms the single alarm at the earliest due timer, or at `outboxRetryAt`
    * (default: soon) while the outbox still holds rows; skips the write when
-   * the alarm already stands there.
+   * the alarm already stands there. With `outboxRetryAt` null the outbox is
+   * left out, and an alarm standing earlier than the earliest timer (a
+   * retry already armed) is kept.
    */
-  private async armAlarm(outboxRetryAt = this.now().getTime() + OUTBOX_RETRY_MS): Promise<void> {
+  private async armAlarm(outboxRetryAt: number | null = this.now().getTime() + OUTBOX_RETRY_MS): Promise<void> {
     const candidates: number[] = [];
     const timer = this.store.earliestTimer();
     if (timer !== null) candidates.push(timer);
-    if (this.store.outboxSize() > 0) candidates.push(outboxRetryAt);
+    if (outboxRetryAt === null) {
+      if (typeof this.armedAt === "number" && (timer === null || this.armedAt <= timer)) return;
+    } else if (this.store.outboxSize() > 0) candidates.push(outboxRetryAt);
     const at = candidates.length === 0 ? null : Math.min(...candidates);
     if (at === this.armedAt) return;
     this.armedAt = at;
