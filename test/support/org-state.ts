@@ -64,7 +64,10 @@ export async function orgState(orgId: string): Promise<OrgState> {
     const out: OrgState = {};
     for (const table of TABLES) {
       if (!present.has(table)) continue;
-      out[table] = digest(sql.exec(`SELECT * FROM ${table} ORDER BY rowid`).toArray());
+      // The daily round re-arms itself whenever its hour comes (01:00–05:00 UTC), request or not.
+      const rows =
+        table === "timers" ? sql.exec("SELECT * FROM timers WHERE kind <> 'daily' ORDER BY rowid") : sql.exec(`SELECT * FROM ${table} ORDER BY rowid`);
+      out[table] = digest(rows.toArray());
     }
     const seq = present.has("sqlite_sequence")
       ? (sql.exec<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").toArray()[0]?.seq ?? 0)
