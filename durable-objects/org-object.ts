@@ -122,6 +122,22 @@ export type RetentionReport = RetentionCutoffs & { closed_cases: number; audit_e
 
 export type PublicToken = Omit<StoredToken, "token_hash">;
 
+/** Faults the development-only `_faults` route injects (see "fault injection" below). */
+export type InjectedFault = { kind: "reset" } | { kind: "reset_in_alarm"; after_timers: number } | { kind: "d1_down"; ms: number };
+
+type StateRow = { id: string; status: string; version: number; escalation_level: number; reactivity_deadline: string | null };
+export type ObjectState = {
+  now: string;
+  cases: StateRow[];
+  tasks: StateRow[];
+  signals: { signal_id: string; idempotency_key: string | null; case_id: string | null }[];
+  escalation_timers: { entity_id: string; step: number; due_at: number }[];
+  /** Audit events written so far (the org's audit sequence). */
+  audit_events: number;
+  timers: number;
+  outbox: number;
+};
+
 /** What the Worker needs to forward a live-updates upgrade (it may import this module only). */
 export { encodeConnectRequest, LIVE_EVENTS_PATH, LIVE_VIEWER_HEADER } from "./live/events";
 export type { ModuleCommandInput, ModuleCommandName, ModuleCommandOutput, ObjectModuleName } from "./modules";
@@ -469,6 +485,74 @@ export class OrgObject extends DurableObject<Env> {
     });
   }
 
+  // --- fault injection (development only) -----------------------------------------
+  // The reliability soak (test/reliability/soak.mjs) breaks the object on purpose
+  // through the Worker's development-only `_faults` route, then checks that
+  // nothing was lost or doubled. Nothing here runs unless that route asks.
+
+  /** Until this instant (ms) the D1 sink fails; commands still commit here and answer. */
+  private d1DownUntil = 0;
+  /** The next alarm run resets the object before handling its timer number N+1 (one-off). */
+  private resetInAlarmAfter: number | null = null;
+
+  injectFault(fault: InjectedFault): { kind: InjectedFault["kind"] } {
+    this.requireDevelopment();
+    if (fault.kind === "reset") {
+      // Answered by an exception in the caller: this instance is gone and the next call gets a fresh one.
+      this.ctx.abort("injected reset");
+    } else if (fault.kind === "reset_in_alarm") this.resetInAlarmAfter = fault.after_timers;
+    else this.d1DownUntil = Date.now() + fault.ms;
+    return { kind: fault.kind };
+  }
+
+  /** What the reliability checks compare D1 and the audit log with, read from this object's own storage. */
+  faultState(): ObjectState {
+    this.requireDevelopment();
+    const rows = (table: "cases" | "tasks", id: string) =>
+      this.store.sql
+        .exec<StateRow>(
+          `SELECT ${id} AS id, status, json_extract(data, '$.version') AS version, json_extract(data, '$.escalation_level') AS escalation_level,
+                  json_extract(data, '$.reactivity_deadline') AS reactivity_deadline FROM ${table} ORDER BY ${id}`,
+        )
+        .toArray();
+    const signals = this.store.sql
+      .exec<{ signal_id: string; idempotency_key: string | null; case_id: string | null }>(
+        "SELECT signal_id, idempotency_key, json_extract(result, '$.case.case_id') AS case_id FROM signals ORDER BY signal_id",
+      )
+      .toArray();
+    const timers = this.store.sql
+      .exec<{ entity_id: string; step: number; due_at: number }>("SELECT entity_id, step, due_at FROM timers WHERE kind = 'escalation' ORDER BY entity_id")
+      .toArray();
+    const audit = this.store.sql.exec<{ value: number }>("SELECT value FROM counters WHERE name = 'audit'").toArray()[0]?.value ?? 0;
+    return {
+      now: this.now().toISOString(),
+      cases: rows("cases", "case_id"),
+      tasks: rows("tasks", "task_id"),
+      signals,
+      escalation_timers: timers,
+      audit_events: audit,
+      timers: this.store.timerCount(),
+      outbox: this.store.outboxSize(),
+    };
+  }
+
+  /** The route already answers 404 elsewhere; the object refuses too, whoever calls it. */
+  private requireDevelopment(): void {
+    if (this.env.ORGO_ENV !== "development") throw new Error("fault injection exists only under ORGO_ENV=development");
+  }
+
+  private failIfD1Down(): void {
+    if (Date.now() < this.d1DownUntil) throw new Error("injected D1 outage");
+  }
+
+  private resetIfDueInAlarm(): void {
+    if (this.resetInAlarmAfter === null) return;
+    if (this.resetInAlarmAfter-- > 0) return;
+    this.resetInAlarmAfter = null;
+    this.ctx.abort("injected reset in alarm");
+    throw new Error("injected reset in alarm");
+  }
+
   // --- live updates (durable-objects/live/events.ts) ---------------------------
 
   /** Only the Worker reaches this: a WebSocket upgrade for `GET /v1/orgs/{org}/events`, already authenticated. */
@@ -519,6 +603,7 @@ export class OrgObject extends DurableObject<Env> {
           this.failAlarmAfterTimers = null;
           throw new Error("injected alarm failure");
         }
+        this.resetIfDueInAlarm();
         const ctx = this.context(SYSTEM_ACTOR, profile, now);
         // One transaction per timer: a failure halfway leaves the handled ones done and this one due.
         this.ctx.storage.transactionSync(() => applyPlan(this.store, planTimer(timerSnapshot(this.store, timer), ctx)));
@@ -772,6 +857,7 @@ export class OrgObject extends DurableObject<Env> {
     const batch = this.store.outboxBatch(FLUSH_BATCH);
     if (batch.length === 0) return;
     if (this.sinkDelayMs > 0) await new Promise((r) => setTimeout(r, this.sinkDelayMs));
+    this.failIfD1Down();
     const session = this.env.DB.withSession(this.bookmark ?? "first-primary");
     await writeToD1(
       session,

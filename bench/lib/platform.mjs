@@ -19,11 +19,15 @@ export function adminToken() {
 }
 
 /**
- * @param {{ port: number, name?: string, startTimeoutMs?: number, quiet?: boolean }} opts
- * @returns {Promise<{ base: string, admin: string, stop: () => Promise<void> }>}
+ * `stateDir`: run on this state directory (the caller's: never removed), e.g.
+ * to start again on what a killed platform left. `kill()` ends it at once
+ * (SIGKILL, as a crash would) and keeps the state.
+ * @param {{ port: number, name?: string, startTimeoutMs?: number, quiet?: boolean, stateDir?: string }} opts
+ * @returns {Promise<{ base: string, admin: string, state: string, stop: () => Promise<void>, kill: () => Promise<void> }>}
  */
-export async function startPlatform({ port, name = "bench", startTimeoutMs = 180_000, quiet = true }) {
-  const state = mkdtempSync(path.join(tmpdir(), `orgo-${name}-`));
+export async function startPlatform({ port, name = "bench", startTimeoutMs = 180_000, quiet = true, stateDir }) {
+  const state = stateDir ?? mkdtempSync(path.join(tmpdir(), `orgo-${name}-`));
+  const ownsState = stateDir === undefined;
   const child = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
     cwd: root,
     env: { ...process.env, PORT: String(port), ORGO_STATE_DIR: state },
@@ -53,14 +57,32 @@ export async function startPlatform({ port, name = "bench", startTimeoutMs = 180
         /* already gone */
       }
     }
-    rmSync(state, { recursive: true, force: true });
+    if (ownsState) rmSync(state, { recursive: true, force: true });
+  };
+  // scripts/start.mjs runs wrangler in a process group of its own: a crash takes both groups down.
+  const kill = async () => {
+    if (stopped) return;
+    stopped = true;
+    const groups = [child.pid, ...childPids(child.pid)];
+    for (const pid of groups) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }
+    await Promise.race([exited, sleep(10_000)]);
+    // workerd releases the port a moment after its process group is gone.
+    await sleep(500);
   };
   // A bench that throws or is interrupted still leaves no server behind.
   process.once("exit", () => {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      /* already gone */
+    for (const pid of [child.pid, ...childPids(child.pid)]) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
     }
   });
   const until = Date.now() + startTimeoutMs;
@@ -71,7 +93,16 @@ export async function startPlatform({ port, name = "bench", startTimeoutMs = 180
     }
     await sleep(200);
   }
-  return { base: `http://127.0.0.1:${port}`, admin: adminToken(), stop };
+  return { base: `http://127.0.0.1:${port}`, admin: adminToken(), state, stop, kill };
+}
+
+/** The direct children of a process (Linux /proc), e.g. start.mjs's wrangler. */
+function childPids(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }
 
 /** A JSON call that throws with the answer on anything but 2xx. */

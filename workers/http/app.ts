@@ -17,6 +17,7 @@ import { auditRoutes } from "./routes/audit";
 import { caseRoutes } from "./routes/cases";
 import { dryRunRoutes } from "./routes/dry-run";
 import { eventRoutes } from "./routes/events";
+import { faultRoutes } from "./routes/faults";
 import { openApiDocument } from "./openapi-document";
 import { healthRoutes } from "./routes/health";
 import { insightsFileRoutes } from "./routes/insights-files";
@@ -89,6 +90,8 @@ export function createApp() {
   app.route("/", groupRoutes);
   app.route("/", open311Routes);
   app.route("/", standardsRoutes);
+  // Development only (404 elsewhere) and outside the OpenAPI document.
+  app.route("/", faultRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.get("/v1/openapi.json", (c) => c.json(openApiDocument(app, OPENAPI_PUBLIC_PATHS)));
