@@ -36,8 +36,10 @@ describe("review cases", () => {
     expect(titles.filter((t) => t.startsWith("Sign off the weekly review"))).toHaveLength(1);
     expect(tasks).toHaveLength(3);
 
+    // A day later the review may have climbed (it is work with a deadline like any other): count it by what it is, not by its label.
     await runAlarmAt(stub, Date.now() + 8 * DAY + 1);
-    expect((await api("GET", `/v1/orgs/${o.slug}/cases?label=101.16.Operations`, { token: o.token })).body.items).toHaveLength(1);
+    const all = (await api("GET", `/v1/orgs/${o.slug}/cases?limit=200`, { token: o.token })).body.items as { metadata: { review?: { cycle: string } } }[];
+    expect(all.filter((c) => c.metadata.review?.cycle === "weekly")).toHaveLength(1);
   });
 
   it("refuses a review role the profile does not have", async () => {
