@@ -48,11 +48,13 @@ if (http) {
     `exactly one winner each: ${http.contention.exactly_one_winner_each}`,
   ]);
   const e = http.escalation;
-  rows.push([
-    `escalation lateness, ${e.pending_timers} timers`,
-    `p99 ${f(e.lateness_ms.p99)} ms`,
-    `p50 ${f(e.lateness_ms.p50)} ms, max ${f(e.lateness_ms.max)} ms`,
-  ]);
+  if (e.error) rows.push(["escalation lateness", "failed", e.error.slice(0, 120)]);
+  else
+    rows.push([
+      `escalation lateness, ${e.pending_timers} timers`,
+      `p99 ${f(e.lateness_ms.p99)} ms`,
+      `p50 ${f(e.lateness_ms.p50)} ms, max ${f(e.lateness_ms.max)} ms`,
+    ]);
 }
 if (results.email) {
   rows.push(["email parse + clean", `${f(results.email.parse_clean.messages_per_s)} msg/s`, `peak RSS ${f(results.email.parse_clean.peak_rss_mb)} MB`]);
