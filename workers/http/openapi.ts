@@ -47,6 +47,15 @@ export const OrgParam = z.object({
     .openapi({ param: { name: "org", in: "path" }, example: "acme" }),
 });
 
+/** A person of the organization named in the path (persons and the care module's routes about them). */
+export const PersonParams = OrgParam.extend({
+  person_id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "person_id", in: "path" } }),
+});
+
 export const SECURITY = [{ bearer: [] as string[] }];
 
 export function router(): OpenAPIHono<AppEnv> {

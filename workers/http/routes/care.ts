@@ -14,18 +14,11 @@ import type { AppEnv } from "../../env";
 import { requireOrgAdmin } from "../auth";
 import { requireModule, runModuleCommand } from "../modules";
 import { stubOf, unwrap } from "../org-client";
-import { ERRORS, OrgParam, SECURITY, json, jsonBody, router } from "../openapi";
+import { ERRORS, OrgParam, PersonParams, SECURITY, json, jsonBody, router } from "../openapi";
 
 const care = requireModule("care");
 const tag = { tags: ["Care"], security: SECURITY };
 
-const PersonParams = OrgParam.extend({
-  person_id: z
-    .string()
-    .min(1)
-    .max(100)
-    .openapi({ param: { name: "person_id", in: "path" } }),
-});
 const ConsentParams = PersonParams.extend({
   purpose: Purpose.openapi({ param: { name: "purpose", in: "path" }, example: "data_processing" }),
 });

@@ -13,15 +13,8 @@ import { decodeCursor, Limit } from "../../db/pagination";
 import { getPerson, getPersonWithTrustedLinks, listPersons } from "../../db/queries";
 import type { AppEnv } from "../../env";
 import { stubOf, unwrap } from "../org-client";
-import { ERRORS, OrgParam, SECURITY, json, jsonBody, router } from "../openapi";
+import { ERRORS, OrgParam, PersonParams, SECURITY, json, jsonBody, router } from "../openapi";
 
-const PersonParams = OrgParam.extend({
-  person_id: z
-    .string()
-    .min(1)
-    .max(100)
-    .openapi({ param: { name: "person_id", in: "path" } }),
-});
 const tag = { tags: ["People"], security: SECURITY };
 const HIDDEN = "[restricted]";
 
