@@ -57,6 +57,7 @@ import { database } from "../d1/database";
 import { reviewInput } from "../d1/insight-reads";
 import { cutoffs, purgeClosedCases, purgeD1Batch, RETENTION_BATCH, RETENTION_MAX_BATCHES, type RetentionCutoffs } from "./commands/retention";
 import type { Actor } from "../core/privacy/visibility";
+import { actorOfToken, isBearer, tokenIsLive, type Principal } from "../core/security/credential";
 import { auditEvent, EMAIL_ACTOR, SYSTEM_ACTOR, type CommandContext } from "./commands/context";
 import { deliver, type DeliveryEnv } from "./commands/deliver";
 import { composeMail } from "./commands/compose-mail";
@@ -100,6 +101,8 @@ import {
 
 /** How long a command waits for its D1 copy before answering anyway (the alarm finishes the flush). */
 const FLUSH_WAIT_MS = 2_000;
+/** The object does not know the bearer: the Worker tells an unknown token (401) from another organization's (404). */
+const UNKNOWN_BEARER = () => new DomainError("unauthorized", "the token is unknown, expired or revoked");
 /** Rows per D1 batch: one D1 transaction, well under the statement limits. */
 const FLUSH_BATCH = 100;
 /** Safety net: an unflushed outbox is retried this soon by the alarm. */
@@ -208,28 +211,28 @@ export class OrgObject extends DurableObject<Env> {
 
   // Each command below reads its snapshot, lets the core plan, and applies the plan.
 
-  createCase(actor: Actor, input: CaseCreate): Promise<Result<Case>> {
+  createCase(actor: Principal, input: CaseCreate): Promise<Result<Case>> {
     return this.command(actor, (ctx) => {
       const snapshot = caseCreateSnapshot(this.store, input);
       return applyPlan(this.store, planCaseCreate(snapshot, input, ctx));
     });
   }
 
-  patchCase(actor: Actor, caseId: string, patch: CasePatch, ifMatch: number | null): Promise<Result<Case>> {
+  patchCase(actor: Principal, caseId: string, patch: CasePatch, ifMatch: number | null): Promise<Result<Case>> {
     return this.command(actor, (ctx) => {
       const snapshot = casePatchSnapshot(this.store, caseId, patch);
       return applyPlan(this.store, planCasePatch(snapshot, patch, ifMatch, ctx));
     });
   }
 
-  createTask(actor: Actor, caseId: string, input: TaskCreate): Promise<Result<Task>> {
+  createTask(actor: Principal, caseId: string, input: TaskCreate): Promise<Result<Task>> {
     return this.command(actor, (ctx) => {
       const snapshot = taskCreateSnapshot(this.store, caseId, input);
       return applyPlan(this.store, planTaskCreate(snapshot, input, ctx));
     });
   }
 
-  transitionTask(actor: Actor, taskId: string, input: TaskTransition): Promise<Result<Task>> {
+  transitionTask(actor: Principal, taskId: string, input: TaskTransition): Promise<Result<Task>> {
     return this.command(actor, (ctx) => {
       const snapshot = taskTransitionSnapshot(this.store, taskId);
       return applyPlan(this.store, planTaskTransition(snapshot, input, ctx));
@@ -242,9 +245,11 @@ export class OrgObject extends DurableObject<Env> {
    * every item gets its answer. Items run in `occurred_at`
    * order; results come back in request order.
    */
-  async ingestSignals(actor: Actor, items: unknown[], source: SignalSource): Promise<Result<SignalItemResult[]>> {
+  async ingestSignals(principal: Principal, items: unknown[], source: SignalSource): Promise<Result<SignalItemResult[]>> {
     const profile = this.profile();
     if (!profile) return fail(new DomainError("not_found", "organization not found"));
+    const actor = this.resolve(principal);
+    if (!actor) return fail(UNKNOWN_BEARER());
     const results: SignalItemResult[] = new Array(items.length);
     for (const index of batchOrder(items)) {
       const ctx = this.context(actor, profile);
@@ -726,8 +731,19 @@ export class OrgObject extends DurableObject<Env> {
     return { store: this.store, now, actor, profile, newId: () => crypto.randomUUID(), profileVersion: this.store.getMeta<number>("profile_version") ?? 1 };
   }
 
+  /**
+   * A bearer is judged against the object's own tokens, in the same turn as
+   * the command it authorises: nothing interleaves between the check and the
+   * commit, so a token revoked by an earlier command never acts again.
+   */
+  private resolve(principal: Principal): Actor | null {
+    if (!isBearer(principal)) return principal;
+    const token = this.store.tokenByHash(principal.bearer);
+    return token && tokenIsLive(token, this.now()) ? actorOfToken(token) : null;
+  }
+
   private async command<T>(
-    actor: Actor,
+    principal: Principal,
     decide: (ctx: CommandContext) => T,
     profileOverride?: Profile,
     now = this.now(),
@@ -735,6 +751,8 @@ export class OrgObject extends DurableObject<Env> {
   ): Promise<Result<T>> {
     const profile = profileOverride ?? this.profile();
     if (!profile) return fail(new DomainError("not_found", "organization not found"));
+    const actor = this.resolve(principal);
+    if (!actor) return fail(UNKNOWN_BEARER());
     const ctx = this.context(actor, profile, now);
     let value: T;
     try {

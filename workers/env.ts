@@ -1,5 +1,6 @@
 /** The Worker's bindings and per-request variables. Binding types come from `wrangler types`. */
 import type { Actor } from "../core/privacy/visibility";
+import type { Bearer, Principal } from "../core/security/credential";
 import type { Org, Position } from "../core/model";
 import type { Database } from "../d1/database";
 
@@ -30,6 +31,12 @@ export interface AppEnv {
     /** The organization a path names, read in the same round trip as the token (null: no such organization). */
     prefetchedOrg: { slug: string; org: Org | null };
     actor: Actor;
+    /** Who the organization's object is told the request speaks for: the actor, or a bearer it judges itself. */
+    principal: Principal;
+    /** Set where authentication is left to the object (a write), or to the read's own D1 batch, for an organization this isolate already knows. */
+    deferred: { kind: "object" | "batch"; slug: string; org_id: string; bearer: Bearer };
+    orgId: string;
+    orgSlug: string;
     db: Database;
   };
 }

@@ -55,6 +55,10 @@ const STEPS: string[] = [
   `UPDATE cases SET data = json_set(data, '$.profile_version', 1) WHERE json_extract(data, '$.profile_version') IS NULL;
    UPDATE tasks SET data = json_set(data, '$.profile_version', 1) WHERE json_extract(data, '$.profile_version') IS NULL;
    INSERT OR IGNORE INTO meta (key, value) SELECT 'profile_version', '1' FROM meta WHERE key = 'profile';`,
+  // The object judges the bearer of a write itself (core/security/credential.ts): tokens by hash.
+  `ALTER TABLE tokens ADD COLUMN token_hash TEXT;
+   UPDATE tokens SET token_hash = json_extract(data, '$.token_hash');
+   CREATE UNIQUE INDEX tokens_hash ON tokens (token_hash);`,
 ];
 
 export function migrate(sql: SqlStorage, modules: readonly { name: string; tables: readonly string[] }[] = []): void {

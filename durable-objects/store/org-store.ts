@@ -381,8 +381,19 @@ export class OrgStore {
     return row ? (JSON.parse(row.data) as StoredToken) : null;
   }
 
+  tokenByHash(tokenHash: string): StoredToken | null {
+    const row = this.sql.exec<{ data: string }>("SELECT data FROM tokens WHERE token_hash = ?", tokenHash).toArray()[0];
+    return row ? (JSON.parse(row.data) as StoredToken) : null;
+  }
+
   putToken(t: StoredToken): void {
-    this.sql.exec("INSERT INTO tokens (token_id, data) VALUES (?, ?) ON CONFLICT (token_id) DO UPDATE SET data = excluded.data", t.token_id, JSON.stringify(t));
+    this.sql.exec(
+      `INSERT INTO tokens (token_id, token_hash, data) VALUES (?, ?, ?)
+       ON CONFLICT (token_id) DO UPDATE SET token_hash = excluded.token_hash, data = excluded.data`,
+      t.token_id,
+      t.token_hash,
+      JSON.stringify(t),
+    );
     this.enqueue({ kind: "token", row: { ...t, org_id: this.orgId() } });
   }
 

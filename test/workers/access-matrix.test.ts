@@ -8,6 +8,7 @@
  *  - 401 to a revoked token and to an expired session,
  * and the admin operations answer 403 to a staff (non-admin) token.
  */
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, api, auditOf, createOrg, expectProblem, newCase, newTask, orgStub, type Reply } from "./helpers";
@@ -385,15 +386,17 @@ describe("access matrix over every operation of the OpenAPI document", () => {
     const u = await addUser(b, "expiring@b.example", "expiring-password-1", [{ level: 1, role: "Operations" }], true);
     const session = await login(b.slug, "expiring@b.example", "expiring-password-1");
     expect((await api("GET", `/v1/orgs/${b.slug}/cases/${bIds.case_id}`, { token: session })).status).toBe(200);
-    // The session's row in D1 (the copy the Worker authenticates against) reaches its expiry.
+    // The session reaches its expiry in both copies: D1's (reads authenticate there) and the object's (writes are judged there).
     const { results } = await env.DB.prepare("SELECT token_id, expires_at FROM tokens WHERE user_id = ? AND kind = 'session'")
       .bind(u.user_id)
       .all<{ token_id: string; expires_at: string }>();
     expect(results).toHaveLength(1);
     expect(Date.parse(results[0]!.expires_at)).toBeGreaterThan(Date.now());
-    await env.DB.prepare("UPDATE tokens SET expires_at = ? WHERE token_id = ?")
-      .bind(new Date(Date.now() - 1_000).toISOString(), results[0]!.token_id)
-      .run();
+    const expired = new Date(Date.now() - 1_000).toISOString();
+    await env.DB.prepare("UPDATE tokens SET expires_at = ? WHERE token_id = ?").bind(expired, results[0]!.token_id).run();
+    await runInDurableObject(orgStub(b.org.org_id), (_i, state) => {
+      state.storage.sql.exec("UPDATE tokens SET data = json_set(data, '$.expires_at', ?) WHERE token_id = ?", expired, results[0]!.token_id);
+    });
     const before = await snapshotB();
     for (const op of secured()) {
       const r = await send(op, bIds, session);

@@ -4,14 +4,65 @@
  * resource under /v1/orgs/{org} that the caller's token does not belong to is
  * answered 404, exactly like a missing one, so nothing about other tenants
  * leaks, not even their existence.
+ *
+ * A write to an organization this isolate already knows reads nothing from D1
+ * first: the token's hash goes to the organization's object with the command,
+ * and the object judges it against its own tokens (core/security/credential.ts).
+ * Only a bearer the object refuses costs a D1 read, to tell another
+ * organization's token (404) from an unknown one (401).
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { DomainError } from "../../core/errors";
+import { actorOfToken, tokenIsLive } from "../../core/security/credential";
 import { constantTimeEqualText, hashToken } from "../../core/security/secrets";
 import type { Actor } from "../../core/privacy/visibility";
 import { primaryDatabase } from "../db/primary-db";
-import { orgBySlug, tokenAndOrg, tokenByHash } from "../db/queries";
+import type { Org } from "../../core/model";
+import type { TokenRow } from "../../d1/rows";
+import { type BatchRead, runRead } from "../db/batch-read";
+import { orgBySlug, tokenAndOrg, tokenAndOrgQueries, tokenByHash } from "../db/queries";
 import type { AppEnv, Caller } from "../env";
+
+/**
+ * Writes whose handlers need of the organization only its id and hand the
+ * principal to the object untouched: no admin check, module switch or
+ * visibility filter in the Worker. A route added here must keep it so.
+ */
+const OBJECT_AUTHENTICATED: ReadonlyArray<readonly [string, RegExp]> = [
+  ["POST", /^\/v1\/orgs\/[^/]+\/signals(?:\/batch)?$/],
+  ["POST", /^\/v1\/orgs\/[^/]+\/cases$/],
+  ["PATCH", /^\/v1\/orgs\/[^/]+\/cases\/[^/]+$/],
+  ["POST", /^\/v1\/orgs\/[^/]+\/cases\/[^/]+\/tasks$/],
+  ["POST", /^\/v1\/orgs\/[^/]+\/tasks\/[^/]+\/transition$/],
+];
+
+/**
+ * Reads of one record whose handlers run their queries through
+ * `readAuthorized`, in the same D1 batch as the token and the organization.
+ * Ids are matched as the routes accept them, so no request deferred here can
+ * fail validation before it is authenticated.
+ */
+const READ_IN_ONE_BATCH: ReadonlyArray<RegExp> = [/^\/v1\/orgs\/[^/]+\/cases\/[\w-]{1,100}$/, /^\/v1\/orgs\/[^/]+\/tasks\/[\w-]{1,100}$/];
+
+function deferral(method: string, path: string): "object" | "batch" | null {
+  if (OBJECT_AUTHENTICATED.some(([m, pattern]) => m === method && pattern.test(path))) return "object";
+  if (method === "GET" && READ_IN_ONE_BATCH.some((pattern) => pattern.test(path))) return "batch";
+  return null;
+}
+
+/**
+ * Slug → organization id, for this isolate's lifetime: the one thing about an
+ * organization that never changes. Bounded; a slug released by a failed
+ * creation is forgotten when its object refuses a request.
+ */
+const ORG_IDS_MAX = 10_000;
+const orgIdBySlug = new Map<string, string>();
+
+function rememberOrgId(slug: string, orgId: string): void {
+  if (orgIdBySlug.get(slug) === orgId) return;
+  if (orgIdBySlug.size >= ORG_IDS_MAX) orgIdBySlug.clear();
+  orgIdBySlug.set(slug, orgId);
+}
 
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const header = c.req.header("authorization");
@@ -24,11 +75,18 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     return next();
   }
   const hash = await hashToken(token);
+  const path = c.req.path;
+  const slug = orgSlugOf(path);
+  const knownOrgId = slug === null ? undefined : orgIdBySlug.get(slug);
+  const deferredTo = knownOrgId ? deferral(c.req.method, path) : null;
+  if (slug !== null && knownOrgId && deferredTo) {
+    c.set("deferred", { kind: deferredTo, slug, org_id: knownOrgId, bearer: { bearer: hash } });
+    return next();
+  }
   // Always the primary, never a replica or a bookmark's snapshot: a revocation is written
   // there before it is acknowledged, and must hold from that moment. A path under an
   // organization has it read in the same batch, so scoping costs no round trip of its own.
   const primary = primaryDatabase(c.env.DB);
-  const slug = orgSlugOf(c.req.path);
   let row: Awaited<ReturnType<typeof tokenByHash>>;
   if (slug === null) row = await tokenByHash(primary, hash);
   else {
@@ -36,8 +94,13 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     row = found.token;
     c.set("prefetchedOrg", { slug, org: found.org });
   }
-  const now = new Date().toISOString();
-  if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now)) {
+  admitToken(c, row);
+  return next();
+};
+
+/** Sets the caller a token speaks for, or refuses a token that is unknown, revoked or expired. */
+function admitToken(c: Context<AppEnv>, row: TokenRow | null): void {
+  if (!row || !tokenIsLive(row, new Date())) {
     throw new DomainError("unauthorized", "the token is unknown, expired or revoked");
   }
   c.set("caller", {
@@ -50,31 +113,77 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     admin: row.admin,
     positions: row.positions,
   });
-  return next();
-};
+}
 
 /** Resolves `{org}` (a slug) and hides organizations the caller does not belong to. */
 export const scopeToOrg: MiddlewareHandler<AppEnv> = async (c, next) => {
   const slug = c.req.param("org");
-  const caller = c.get("caller");
-  const prefetched = c.get("prefetchedOrg");
-  const org = !slug ? null : prefetched?.slug === slug ? prefetched.org : await orgBySlug(c.get("db"), slug);
-  if (!org || (caller.kind === "member" && caller.org_id !== org.org_id)) {
-    throw new DomainError("not_found", "organization not found");
+  const deferred = c.get("deferred");
+  if (deferred) {
+    c.set("orgId", deferred.org_id);
+    c.set("orgSlug", deferred.slug);
+    c.set("principal", deferred.bearer);
+    return next();
   }
-  c.set("org", org);
-  c.set("actor", actorOf(caller));
+  const prefetched = c.get("prefetchedOrg");
+  admitToOrg(c, !slug ? null : prefetched?.slug === slug ? prefetched.org : await orgBySlug(c.get("db"), slug));
   return next();
 };
 
+/** Hides an organization the caller does not belong to; otherwise it becomes the request's. */
+function admitToOrg(c: Context<AppEnv>, org: Org | null): void {
+  const caller = c.get("caller");
+  if (!org || (caller.kind === "member" && caller.org_id !== org.org_id)) {
+    throw new DomainError("not_found", "organization not found");
+  }
+  rememberOrgId(org.slug, org.org_id);
+  c.set("org", org);
+  c.set("orgId", org.org_id);
+  c.set("orgSlug", org.slug);
+  const actor = actorOf(caller);
+  c.set("actor", actor);
+  c.set("principal", actor);
+}
+
+/**
+ * A read's queries, run in one round trip with what authentication and
+ * scoping need, where the request was deferred for it; the results count only
+ * once the token and the organization are admitted, exactly as the
+ * middleware would have. Everything comes from the primary (see primary-db.ts).
+ * Without a deferral the caller is already admitted and the read takes the
+ * request's read session.
+ */
+export async function readAuthorized<T>(c: Context<AppEnv>, read: BatchRead<T>): Promise<T> {
+  const deferred = c.get("deferred");
+  if (deferred?.kind !== "batch") return runRead(c.get("db"), c.get("orgId"), read);
+  const primary = primaryDatabase(c.env.DB);
+  const auth = tokenAndOrgQueries(primary, deferred.bearer.bearer, deferred.slug);
+  const [token, org, ...rest] = await primary.batch([...auth, ...read.queries(primary, deferred.org_id)]);
+  admitToken(c, token[0] ?? null);
+  admitToOrg(c, org[0] ?? null);
+  // The organization remembered for the slug may not be the one found (a slug freed and taken again).
+  if (c.get("orgId") !== deferred.org_id) return runRead(primary, c.get("orgId"), read);
+  return read.decode(rest);
+}
+
 export function actorOf(caller: Caller): Actor {
   if (caller.kind === "platform") return { ref: "platform", user_id: null, admin: true, positions: [] };
-  return {
-    ref: caller.user_id ? `user:${caller.user_id}` : `token:${caller.token_id}`,
-    user_id: caller.user_id,
-    admin: caller.admin,
-    positions: caller.positions,
-  };
+  return actorOfToken(caller);
+}
+
+/**
+ * The object did not know the bearer of a deferred write. A live token of
+ * another organization is answered as that organization's resources always
+ * are to outsiders (404); anything else is an unknown token (401). The slug is
+ * forgotten too, in case its organization is not the one remembered.
+ */
+export async function refusedBearer(c: Context<AppEnv>, refusal: DomainError): Promise<DomainError> {
+  const deferred = c.get("deferred");
+  if (deferred?.kind !== "object" || refusal.code !== "unauthorized") return refusal;
+  orgIdBySlug.delete(deferred.slug);
+  const row = await tokenByHash(primaryDatabase(c.env.DB), deferred.bearer.bearer);
+  if (row && tokenIsLive(row, new Date()) && row.org_id !== deferred.org_id) return new DomainError("not_found", "organization not found");
+  return refusal;
 }
 
 export function isOrgAdmin(c: Context<AppEnv>): boolean {

@@ -16,7 +16,6 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = Date.now();
   await next();
   c.res.headers.set(REQUEST_ID_HEADER, requestId);
-  const org = c.get("org");
   console.log(
     JSON.stringify({
       msg: "request",
@@ -25,7 +24,7 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
       route: routePath(c),
       status: c.res.status,
       duration_ms: Date.now() - started,
-      org: org?.slug ?? null,
+      org: c.get("orgSlug") ?? null,
     }),
   );
 };

@@ -26,7 +26,7 @@ export function orgObject(env: Env, orgId: string): OrgClient {
 }
 
 export function stubOf(c: Context<AppEnv>): OrgClient {
-  return orgObject(c.env, c.get("org").org_id);
+  return orgObject(c.env, c.get("orgId"));
 }
 
 /** Unwraps a command's Result; on success the D1 bookmark of the write goes to the client. */

@@ -21,11 +21,13 @@ export async function tokenByHash(db: PrimaryDatabase, tokenHash: string): Promi
  * its own work, so they share one D1 batch.
  */
 export async function tokenAndOrg(db: PrimaryDatabase, tokenHash: string, slug: string): Promise<{ token: TokenRow | null; org: Org | null }> {
-  const [token, org] = await db.batch([
-    db.select().from(tokens).where(eq(tokens.token_hash, tokenHash)).limit(1),
-    db.select().from(orgs).where(eq(orgs.slug, slug)).limit(1),
-  ]);
+  const [token, org] = await db.batch(tokenAndOrgQueries(db, tokenHash, slug));
   return { token: token[0] ?? null, org: org[0] ?? null };
+}
+
+/** The two lookups, for a batch that carries a read's own queries as well. */
+export function tokenAndOrgQueries(db: PrimaryDatabase, tokenHash: string, slug: string) {
+  return [db.select().from(tokens).where(eq(tokens.token_hash, tokenHash)).limit(1), db.select().from(orgs).where(eq(orgs.slug, slug)).limit(1)] as const;
 }
 
 export interface Credentials {

@@ -2,7 +2,8 @@
 import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { Case, CaseStatus, Severity, Task } from "../../../core/model";
 import type { Database } from "../../../d1/database";
-import { rowToCase, rowToTask } from "../../../d1/rows";
+import { type CaseRow, rowToCase, rowToTask, type TaskRow } from "../../../d1/rows";
+import { type BatchRead, runRead } from "../batch-read";
 import { cases, tasks } from "../../../d1/schema";
 import { everything, type Page, scan } from "./scan";
 
@@ -31,17 +32,25 @@ export async function listCases(
  * null when the organization has no such case. The caller judges visibility.
  */
 export async function getCaseWithTasks(db: Database, orgId: string, caseId: string): Promise<{ case: Case; tasks: Task[] } | null> {
-  const [found, taskRows] = await db.batch([
-    db
-      .select()
-      .from(cases)
-      .where(and(eq(cases.org_id, orgId), eq(cases.case_id, caseId))),
-    db
-      .select()
-      .from(tasks)
-      .where(and(eq(tasks.org_id, orgId), eq(tasks.case_id, caseId)))
-      .orderBy(asc(tasks.seq)),
-  ]);
-  const row = found[0];
-  return row ? { case: rowToCase(row), tasks: taskRows.map(rowToTask) } : null;
+  return runRead(db, orgId, caseWithTasks(caseId));
+}
+
+export function caseWithTasks(caseId: string): BatchRead<{ case: Case; tasks: Task[] } | null> {
+  return {
+    queries: (db, orgId) => [
+      db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.org_id, orgId), eq(cases.case_id, caseId))),
+      db
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.org_id, orgId), eq(tasks.case_id, caseId)))
+        .orderBy(asc(tasks.seq)),
+    ],
+    decode: ([found, taskRows]) => {
+      const row = (found as CaseRow[])[0];
+      return row ? { case: rowToCase(row), tasks: (taskRows as TaskRow[]).map(rowToTask) } : null;
+    },
+  };
 }

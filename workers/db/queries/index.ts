@@ -7,14 +7,14 @@
  * plan scans a table. Export query functions only: helpers stay in their own
  * files.
  */
-export { tokenByHash, tokenAndOrg, loginCredentials, whoAmI, type Credentials, type Whom } from "./access";
+export { tokenByHash, tokenAndOrg, tokenAndOrgQueries, loginCredentials, whoAmI, type Credentials, type Whom } from "./access";
 export { orgBySlug } from "./orgs";
 export { listRoles } from "./roles";
 export { listUsers, getUser } from "./users";
 export { listPersons, getPerson, getPersonWithTrustedLinks } from "./persons";
-export { listCases, getCaseWithTasks } from "./cases";
+export { listCases, getCaseWithTasks, caseWithTasks } from "./cases";
 export { caseTimeline, type TimelineItem } from "./case-timeline";
-export { listTasks, getTask } from "./tasks";
+export { listTasks, getTask, oneTask } from "./tasks";
 export { getPersonnel, listPersonnel, listConsents } from "./care";
 export { listLocations, getLocation, listAssets, getAsset, assetHistory } from "./maintenance";
 export { listAudit } from "./audit";

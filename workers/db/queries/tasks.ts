@@ -2,7 +2,8 @@
 import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { Task, TaskStatus } from "../../../core/model";
 import type { Database } from "../../../d1/database";
-import { rowToTask } from "../../../d1/rows";
+import { rowToTask, type TaskRow } from "../../../d1/rows";
+import { type BatchRead, runRead } from "../batch-read";
 import { tasks } from "../../../d1/schema";
 import { everything, type Page, scan } from "./scan";
 
@@ -27,10 +28,21 @@ export async function listTasks(
 }
 
 export async function getTask(db: Database, orgId: string, taskId: string): Promise<Task | null> {
-  const row = await db
-    .select()
-    .from(tasks)
-    .where(and(eq(tasks.org_id, orgId), eq(tasks.task_id, taskId)))
-    .get();
-  return row ? rowToTask(row) : null;
+  return runRead(db, orgId, oneTask(taskId));
+}
+
+export function oneTask(taskId: string): BatchRead<Task | null> {
+  return {
+    queries: (db, orgId) => [
+      db
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.org_id, orgId), eq(tasks.task_id, taskId)))
+        .limit(1),
+    ],
+    decode: ([found]) => {
+      const row = (found as TaskRow[])[0];
+      return row ? rowToTask(row) : null;
+    },
+  };
 }

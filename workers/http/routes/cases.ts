@@ -3,7 +3,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { buildCaseJsonLd, JSON_LD_MEDIA_TYPE, wantsJsonLd } from "../../../core/interop/json-ld";
 import { Case, CaseCreate, CasePatch, CaseStatus, CaseWithTasks, Severity } from "../../../core/model";
 import { decodeCursor, Limit } from "../../db/pagination";
-import { caseTimeline, getCaseWithTasks, listCases } from "../../db/queries";
+import { caseTimeline, caseWithTasks, getCaseWithTasks, listCases } from "../../db/queries";
+import { readAuthorized } from "../auth";
 import { stubOf, unwrap } from "../org-client";
 import { seen, visibleTo } from "../visibility";
 import { CONFLICT, ERRORS, OrgParam, SECURITY, json, jsonBody, router } from "../openapi";
@@ -110,7 +111,7 @@ const NO_CASE = { case: null, tasks: [] } as const;
 
 export const caseRoutes = router()
   .openapi(create, async (c) => {
-    const value = unwrap(c, await stubOf(c).createCase(c.get("actor"), c.req.valid("json")));
+    const value = unwrap(c, await stubOf(c).createCase(c.get("principal"), c.req.valid("json")));
     c.header("etag", `"${value.version}"`);
     return c.json(value, 201);
   })
@@ -121,7 +122,7 @@ export const caseRoutes = router()
   })
   .openapi(read, async (c) => {
     const { case_id } = c.req.valid("param");
-    const { case: kase, tasks } = (await getCaseWithTasks(c.get("db"), c.get("org").org_id, case_id)) ?? NO_CASE;
+    const { case: kase, tasks } = (await readAuthorized(c, caseWithTasks(case_id))) ?? NO_CASE;
     const found = seen(c, kase, "case");
     const visibleTasks = tasks.filter(visibleTo(c));
     c.header("etag", `"${found.version}"`);
@@ -152,7 +153,7 @@ export const caseRoutes = router()
   .openapi(patch, async (c) => {
     const { case_id } = c.req.valid("param");
     const ifMatch = parseIfMatch(c.req.header("if-match"));
-    const value = unwrap(c, await stubOf(c).patchCase(c.get("actor"), case_id, c.req.valid("json"), ifMatch));
+    const value = unwrap(c, await stubOf(c).patchCase(c.get("principal"), case_id, c.req.valid("json"), ifMatch));
     c.header("etag", `"${value.version}"`);
     return c.json(value, 200);
   });

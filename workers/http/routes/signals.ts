@@ -160,7 +160,7 @@ signalRoutes.openAPIRegistry.registerPath({
 signalRoutes.post("/v1/orgs/:org/signals", async (c) => {
   const item = transportable(withHeaderKey(await parseJson(c), headerKey(c)));
   if ("error" in item) throw DomainError.fromData(item.error);
-  const [result] = unwrap(c, await stubOf(c).ingestSignals(c.get("actor"), [item.raw], "api"));
+  const [result] = unwrap(c, await stubOf(c).ingestSignals(c.get("principal"), [item.raw], "api"));
   if (!result) throw new DomainError("internal", "no result");
   if (!result.ok) throw DomainError.fromData(result.error);
   return c.json(result.outcome, result.outcome.duplicate ? 200 : 201);
@@ -175,7 +175,7 @@ signalRoutes.post("/v1/orgs/:org/signals/batch", async (c) => {
   const outcomes = unwrap(
     c,
     await stubOf(c).ingestSignals(
-      c.get("actor"),
+      c.get("principal"),
       valid.map((v) => v.raw),
       "offline",
     ),

@@ -2,7 +2,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Task, TaskCreate, TaskStatus, TaskTransition } from "../../../core/model";
 import { decodeCursor, Limit } from "../../db/pagination";
-import { getTask, listTasks } from "../../db/queries";
+import { listTasks, oneTask } from "../../db/queries";
+import { readAuthorized } from "../auth";
 import { stubOf, unwrap } from "../org-client";
 import { seen, visibleTo } from "../visibility";
 import { CONFLICT, ERRORS, OrgParam, SECURITY, json, jsonBody, router } from "../openapi";
@@ -68,7 +69,7 @@ const transition = createRoute({
 export const taskRoutes = router()
   .openapi(create, async (c) => {
     const { case_id } = c.req.valid("param");
-    const value = unwrap(c, await stubOf(c).createTask(c.get("actor"), case_id, c.req.valid("json")));
+    const value = unwrap(c, await stubOf(c).createTask(c.get("principal"), case_id, c.req.valid("json")));
     c.header("etag", `"${value.version}"`);
     return c.json(value, 201);
   })
@@ -77,13 +78,13 @@ export const taskRoutes = router()
     return c.json(await listTasks(c.get("db"), c.get("org").org_id, { ...filters, before: decodeCursor(cursor) }, visibleTo(c)), 200);
   })
   .openapi(read, async (c) => {
-    const found = seen(c, await getTask(c.get("db"), c.get("org").org_id, c.req.valid("param").task_id), "task");
+    const found = seen(c, await readAuthorized(c, oneTask(c.req.valid("param").task_id)), "task");
     c.header("etag", `"${found.version}"`);
     return c.json(found, 200);
   })
   .openapi(transition, async (c) => {
     const { task_id } = c.req.valid("param");
-    const value = unwrap(c, await stubOf(c).transitionTask(c.get("actor"), task_id, c.req.valid("json")));
+    const value = unwrap(c, await stubOf(c).transitionTask(c.get("principal"), task_id, c.req.valid("json")));
     c.header("etag", `"${value.version}"`);
     return c.json(value, 200);
   });
