@@ -35,6 +35,8 @@ export interface AppEnv {
     principal: Principal;
     /** Set where authentication is left to the object (a write), or to the read's own D1 batch, for an organization this isolate already knows. */
     deferred: { kind: "object" | "batch"; slug: string; org_id: string; bearer: Bearer };
+    /** A deferred bearer has been judged (admitted by the object or by the read's batch): its errors may be told as they are. */
+    bearerJudged: boolean;
     orgId: string;
     orgSlug: string;
     db: Database;

@@ -172,3 +172,38 @@ describe("reads of one record, judged in the read's own batch", () => {
     expect(JSON.stringify(problem)).not.toContain("Lead only");
   });
 });
+
+describe("errors of deferred requests tell outsiders nothing", () => {
+  it("answers an invalid write 404 to another organization's token, 401 to an unknown one, 422 only to a member", async () => {
+    const bad = { title: "", severity: "apocalyptic" };
+    expectProblem(await api("POST", `/v1/orgs/${a.slug}/cases`, { token: b.token, body: bad }), 404);
+    expectProblem(await api("POST", `/v1/orgs/${a.slug}/cases`, { token: "not-a-token", body: bad }), 401);
+    expectProblem(await api("POST", `/v1/orgs/${a.slug}/signals`, { token: b.token, raw: "{not json" }), 404);
+    const own = expectProblem(await api("POST", `/v1/orgs/${a.slug}/cases`, { token: a.token, body: bad }), 422);
+    expect(JSON.stringify(own)).toContain("severity");
+  });
+
+  it("answers an invalid list or an over-long id the same way", async () => {
+    for (const path of [`/v1/orgs/${a.slug}/cases?limit=abc`, `/v1/orgs/${a.slug}/tasks?status=lost`, `/v1/orgs/${a.slug}/cases/${"x".repeat(150)}`]) {
+      expectProblem(await api("GET", path, { token: b.token }), 404);
+      expectProblem(await api("GET", path, { token: "not-a-token" }), 401);
+      expectProblem(await api("GET", path, { token: a.token }), 422);
+    }
+  });
+
+  it("lists through the batch read as through the middleware: pages, cursors and the caller's sight", async () => {
+    const o = await createOrg({ profile_yaml: "name: ntk_lists\nextends: retail_ops\nprivacy: need_to_know" });
+    await warm(o);
+    for (let i = 0; i < 3; i++) await newCase(o.slug, o.token, { label: "1001.91.Operations.Safety", title: `Seen ${i}` });
+    await newCase(o.slug, o.token, { label: "101.91.Operations.Safety", title: "Hidden" });
+    const staff = await memberToken(o);
+    const first = await api("GET", `/v1/orgs/${o.slug}/cases?limit=2`, { token: staff.token });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body.items.map((x: { title: string }) => x.title)).toEqual(["Seen 2", "Seen 1"]);
+    const rest = await api("GET", `/v1/orgs/${o.slug}/cases?limit=2&cursor=${encodeURIComponent(first.body.next_cursor)}`, { token: staff.token });
+    expect(rest.body.items.map((x: { title: string }) => x.title)).toEqual(["Seen 0"]);
+    expect(rest.body.next_cursor).toBeNull();
+    const all = await api("GET", `/v1/orgs/${o.slug}/cases`, { token: o.token });
+    expect(all.body.items).toHaveLength(4);
+  });
+});

@@ -17,12 +17,13 @@
  * filled with its id; any other `{x}` gets a random UUID (and `{name}` the
  * organization's secret name).
  */
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { minimalRequestBody } from "../support/json-schema-arbitrary";
 import { fillPath, operationsOf, pathParams, type Operation } from "../support/openapi-operations";
 import { orgState } from "../support/org-state";
-import { api, createOrg, expectProblem, newCase, newTask, type Reply } from "./helpers";
+import { api, createOrg, expectProblem, newCase, newTask, orgStub, type Reply } from "./helpers";
 
 type Org = Awaited<ReturnType<typeof createOrg>>;
 
@@ -277,9 +278,12 @@ describe("tenancy sweep: every operation × every credential that must not pass"
       .bind(adminUser.body.user_id)
       .all<{ token_id: string }>();
     expect(rows.results).toHaveLength(1);
-    await env.DB.prepare("UPDATE tokens SET expires_at = ? WHERE token_id = ?")
-      .bind(new Date(Date.now() - 1_000).toISOString(), rows.results[0]!.token_id)
-      .run();
+    // The session expires in both copies: D1's (reads authenticate there) and the object's (writes are judged there).
+    const expired = new Date(Date.now() - 1_000).toISOString();
+    await env.DB.prepare("UPDATE tokens SET expires_at = ? WHERE token_id = ?").bind(expired, rows.results[0]!.token_id).run();
+    await runInDurableObject(orgStub(a.org.org.org_id), (_i, state) => {
+      state.storage.sql.exec("UPDATE tokens SET data = json_set(data, '$.expires_at', ?) WHERE token_id = ?", expired, rows.results[0]!.token_id);
+    });
     GARBAGE[GARBAGE.length - 1]!.header = `Bearer ${a.org.token}x`;
   });
 

@@ -9,7 +9,7 @@ import { apiHeaders } from "./security-headers";
 import { DomainError } from "../../core/errors";
 import { d1Session } from "../db/read-db";
 import type { AppEnv } from "../env";
-import { authenticate, refusedBearer, scopeToOrg } from "./auth";
+import { asUndeferred, authenticate, scopeToOrg } from "./auth";
 import { requireBodyType, requireWellFormedText } from "./content-type";
 import { requestLog } from "./logger";
 import { problemResponse } from "./problem";
@@ -98,7 +98,7 @@ export function createApp() {
 
   app.notFound((c) => problemResponse(c, new DomainError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
   app.onError(async (err, c) => {
-    const response = problemResponse(c, err instanceof DomainError ? await refusedBearer(c, err) : err);
+    const response = problemResponse(c, await asUndeferred(c, err));
     if (response.status >= 500) {
       console.error(
         JSON.stringify({ msg: "unhandled error", request_id: c.get("requestId"), error: String(err), stack: err instanceof Error ? err.stack : undefined }),

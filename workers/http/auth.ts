@@ -18,6 +18,7 @@ import { constantTimeEqualText, hashToken } from "../../core/security/secrets";
 import type { Actor } from "../../core/privacy/visibility";
 import { primaryDatabase } from "../db/primary-db";
 import type { Org } from "../../core/model";
+import type { Database } from "../../d1/database";
 import type { TokenRow } from "../../d1/rows";
 import { type BatchRead, runRead } from "../db/batch-read";
 import { orgBySlug, tokenAndOrg, tokenAndOrgQueries, tokenByHash } from "../db/queries";
@@ -37,12 +38,10 @@ const OBJECT_AUTHENTICATED: ReadonlyArray<readonly [string, RegExp]> = [
 ];
 
 /**
- * Reads of one record whose handlers run their queries through
+ * Reads whose handlers run their queries (a list's first fetch) through
  * `readAuthorized`, in the same D1 batch as the token and the organization.
- * Ids are matched as the routes accept them, so no request deferred here can
- * fail validation before it is authenticated.
  */
-const READ_IN_ONE_BATCH: ReadonlyArray<RegExp> = [/^\/v1\/orgs\/[^/]+\/cases\/[\w-]{1,100}$/, /^\/v1\/orgs\/[^/]+\/tasks\/[\w-]{1,100}$/];
+const READ_IN_ONE_BATCH: ReadonlyArray<RegExp> = [/^\/v1\/orgs\/[^/]+\/(?:cases|tasks)(?:\/[^/]+)?$/];
 
 function deferral(method: string, path: string): "object" | "batch" | null {
   if (OBJECT_AUTHENTICATED.some(([m, pattern]) => m === method && pattern.test(path))) return "object";
@@ -159,6 +158,7 @@ export async function readAuthorized<T>(c: Context<AppEnv>, read: BatchRead<T>):
   const primary = primaryDatabase(c.env.DB);
   const auth = tokenAndOrgQueries(primary, deferred.bearer.bearer, deferred.slug);
   const [token, org, ...rest] = await primary.batch([...auth, ...read.queries(primary, deferred.org_id)]);
+  c.set("bearerJudged", true);
   admitToken(c, token[0] ?? null);
   admitToOrg(c, org[0] ?? null);
   // The organization remembered for the slug may not be the one found (a slug freed and taken again).
@@ -171,19 +171,35 @@ export function actorOf(caller: Caller): Actor {
   return actorOfToken(caller);
 }
 
+/** The database a read goes on with: the primary where its first batch ran there, so all of it is one snapshot's successor. */
+export function readDatabase(c: Context<AppEnv>): Database {
+  return c.get("deferred")?.kind === "batch" ? primaryDatabase(c.env.DB) : c.get("db");
+}
+
 /**
- * The object did not know the bearer of a deferred write. A live token of
- * another organization is answered as that organization's resources always
- * are to outsiders (404); anything else is an unknown token (401). The slug is
- * forgotten too, in case its organization is not the one remembered.
+ * An error met by a deferred request before anything judged its bearer (its
+ * input did not validate), or the object's refusal of it, is answered as the
+ * undeferred path would have answered: an unknown, revoked or expired token
+ * is a 401 and another organization's token a 404, whatever else was wrong, so
+ * no outsider learns from an error that an organization exists. Only a caller
+ * who would have been admitted gets the original error. One D1 read, on this
+ * path alone.
  */
-export async function refusedBearer(c: Context<AppEnv>, refusal: DomainError): Promise<DomainError> {
+export async function asUndeferred(c: Context<AppEnv>, error: unknown): Promise<unknown> {
   const deferred = c.get("deferred");
-  if (deferred?.kind !== "object" || refusal.code !== "unauthorized") return refusal;
-  orgIdBySlug.delete(deferred.slug);
-  const row = await tokenByHash(primaryDatabase(c.env.DB), deferred.bearer.bearer);
-  if (row && tokenIsLive(row, new Date()) && row.org_id !== deferred.org_id) return new DomainError("not_found", "organization not found");
-  return refusal;
+  if (!deferred || c.get("bearerJudged")) return error;
+  let found: Awaited<ReturnType<typeof tokenAndOrg>>;
+  try {
+    found = await tokenAndOrg(primaryDatabase(c.env.DB), deferred.bearer.bearer, deferred.slug);
+  } catch {
+    return new DomainError("unavailable", "the request could not be checked; try again");
+  }
+  const { token, org } = found;
+  // A slug freed and taken again by another organization: forget what this isolate remembered.
+  if (org?.org_id !== deferred.org_id) orgIdBySlug.delete(deferred.slug);
+  if (!token || !tokenIsLive(token, new Date())) return new DomainError("unauthorized", "the token is unknown, expired or revoked");
+  if (!org || token.org_id !== org.org_id) return new DomainError("not_found", "organization not found");
+  return error;
 }
 
 export function isOrgAdmin(c: Context<AppEnv>): boolean {

@@ -31,6 +31,8 @@ export function stubOf(c: Context<AppEnv>): OrgClient {
 
 /** Unwraps a command's Result; on success the D1 bookmark of the write goes to the client. */
 export function unwrap<T>(c: Context<AppEnv>, result: Result<T>): T {
+  // Any answer but a refusal of the bearer means the object admitted it (core/security/credential.ts).
+  if (result.ok || result.error.code !== "unauthorized") c.set("bearerJudged", true);
   if (!result.ok) throw DomainError.fromData(result.error);
   if (result.bookmark) c.header(BOOKMARK_HEADER, result.bookmark);
   return result.value;

@@ -5,26 +5,36 @@ import type { Database } from "../../../d1/database";
 import { type CaseRow, rowToCase, rowToTask, type TaskRow } from "../../../d1/rows";
 import { type BatchRead, runRead } from "../batch-read";
 import { cases, tasks } from "../../../d1/schema";
-import { everything, type Page, scan } from "./scan";
+import { everything, firstRows, type Page, scan } from "./scan";
 
-export async function listCases(
-  db: Database,
-  orgId: string,
-  f: { status?: CaseStatus; label?: string; severity?: Severity; limit: number; before: number | null },
-  visible: (c: Case) => boolean = everything,
-): Promise<Page<Case>> {
+export type CaseFilters = { status?: CaseStatus; label?: string; severity?: Severity; limit: number; before: number | null };
+
+function casesPage(db: Database, orgId: string, f: CaseFilters, before: number | null, n: number) {
   const where: SQL[] = [eq(cases.org_id, orgId)];
   if (f.status) where.push(eq(cases.status, f.status));
   if (f.label) where.push(eq(cases.label, f.label));
   if (f.severity) where.push(eq(cases.severity, f.severity));
-  const fetch = (before: number | null, n: number) =>
-    db
-      .select()
-      .from(cases)
-      .where(and(...where, ...(before === null ? [] : [lt(cases.seq, before)])))
-      .orderBy(desc(cases.seq))
-      .limit(n);
-  return scan(fetch, rowToCase, visible, f.limit, f.before);
+  return db
+    .select()
+    .from(cases)
+    .where(and(...where, ...(before === null ? [] : [lt(cases.seq, before)])))
+    .orderBy(desc(cases.seq))
+    .limit(n);
+}
+
+/** `first`: the first fetch's rows when they were read already, in authentication's batch (`firstCases`). */
+export async function listCases(
+  db: Database,
+  orgId: string,
+  f: CaseFilters,
+  visible: (item: Case) => boolean = everything,
+  first?: CaseRow[],
+): Promise<Page<Case>> {
+  return scan((before, n) => casesPage(db, orgId, f, before, n), rowToCase, visible, f.limit, f.before, first);
+}
+
+export function firstCases(f: CaseFilters): BatchRead<CaseRow[]> {
+  return firstRows((db, orgId, before, n) => casesPage(db, orgId, f, before, n), f.before, f.limit);
 }
 
 /**

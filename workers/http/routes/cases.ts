@@ -3,8 +3,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { buildCaseJsonLd, JSON_LD_MEDIA_TYPE, wantsJsonLd } from "../../../core/interop/json-ld";
 import { Case, CaseCreate, CasePatch, CaseStatus, CaseWithTasks, Severity } from "../../../core/model";
 import { decodeCursor, Limit } from "../../db/pagination";
-import { caseTimeline, caseWithTasks, getCaseWithTasks, listCases } from "../../db/queries";
-import { readAuthorized } from "../auth";
+import { caseTimeline, caseWithTasks, firstCases, getCaseWithTasks, listCases } from "../../db/queries";
+import { readAuthorized, readDatabase } from "../auth";
 import { stubOf, unwrap } from "../org-client";
 import { seen, visibleTo } from "../visibility";
 import { CONFLICT, ERRORS, OrgParam, SECURITY, json, jsonBody, router } from "../openapi";
@@ -118,7 +118,9 @@ export const caseRoutes = router()
   .openapi(list, async (c) => {
     const q = c.req.valid("query");
     const { cursor, ...filters } = q;
-    return c.json(await listCases(c.get("db"), c.get("org").org_id, { ...filters, before: decodeCursor(cursor) }, visibleTo(c)), 200);
+    const f = { ...filters, before: decodeCursor(cursor) };
+    const first = await readAuthorized(c, firstCases(f));
+    return c.json(await listCases(readDatabase(c), c.get("orgId"), f, visibleTo(c), first), 200);
   })
   .openapi(read, async (c) => {
     const { case_id } = c.req.valid("param");

@@ -2,8 +2,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Task, TaskCreate, TaskStatus, TaskTransition } from "../../../core/model";
 import { decodeCursor, Limit } from "../../db/pagination";
-import { listTasks, oneTask } from "../../db/queries";
-import { readAuthorized } from "../auth";
+import { firstTasks, listTasks, oneTask } from "../../db/queries";
+import { readAuthorized, readDatabase } from "../auth";
 import { stubOf, unwrap } from "../org-client";
 import { seen, visibleTo } from "../visibility";
 import { CONFLICT, ERRORS, OrgParam, SECURITY, json, jsonBody, router } from "../openapi";
@@ -75,7 +75,9 @@ export const taskRoutes = router()
   })
   .openapi(list, async (c) => {
     const { cursor, ...filters } = c.req.valid("query");
-    return c.json(await listTasks(c.get("db"), c.get("org").org_id, { ...filters, before: decodeCursor(cursor) }, visibleTo(c)), 200);
+    const f = { ...filters, before: decodeCursor(cursor) };
+    const first = await readAuthorized(c, firstTasks(f));
+    return c.json(await listTasks(readDatabase(c), c.get("orgId"), f, visibleTo(c), first), 200);
   })
   .openapi(read, async (c) => {
     const found = seen(c, await readAuthorized(c, oneTask(c.req.valid("param").task_id)), "task");
