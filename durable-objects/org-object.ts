@@ -103,14 +103,23 @@ import {
 const FLUSH_WAIT_MS = 2_000;
 /** The object does not know the bearer: the Worker tells an unknown token (401) from another organization's (404). */
 const UNKNOWN_BEARER = () => new DomainError("unauthorized", "the token is unknown, expired or revoked");
-/** Rows per D1 batch: one D1 transaction, well under the statement limits. */
-const FLUSH_BATCH = 100;
+/**
+ * Outbox rows per D1 batch (one D1 transaction). The sink writes each table's
+ * rows of a batch as a few multi-row statements, so a larger batch costs
+ * fewer round trips, not more statements; 1,000 rows stay far below D1's
+ * statement and request limits.
+ */
+const FLUSH_BATCH = 1_000;
 /** Safety net: an unflushed outbox is retried this soon by the alarm. */
 const OUTBOX_RETRY_MS = 1_000;
 /** Timers handled per alarm run before yielding to requests (the alarm re-arms at once). */
 const TIMERS_PER_ALARM = 2_000;
-/** Passes over the schedule per alarm run, for timers that handling other timers made due. */
+/** Timers handled in one synchronous stretch: requests waiting for the object get in between two. */
+const TIMERS_PER_ROUND = 200;
+/** Extra passes over the schedule per alarm run, for timers that handling other timers made due. */
 const ALARM_ROUNDS = 4;
+/** How long an alarm run waits for D1 to take what it wrote (then the retry alarm finishes the flush). */
+const ALARM_FLUSH_WAIT_MS = 30_000;
 
 /** The organization's daily round: retention, insights rollup and review cases (at a time of night that differs by organization). */
 const DAILY = "daily";
@@ -587,9 +596,12 @@ export class OrgObject extends DurableObject<Env> {
     // Handling a timer may make another one due at once (an escalation queues a
     // delivery due now): take those in further rounds of this run rather than
     // arming an alarm in the past, which would run behind everyone's back.
-    for (let round = 0; profile && budget > 0 && round < ALARM_ROUNDS; round++) {
+    const rounds = Math.ceil(TIMERS_PER_ALARM / TIMERS_PER_ROUND) + ALARM_ROUNDS;
+    for (let round = 0; profile && budget > 0 && round < rounds; round++) {
+      // Commands queued behind this run get their turn between rounds; the next round reads the schedule afresh.
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 0));
       const now = this.now();
-      const due = this.store.dueTimers(now.getTime(), budget);
+      const due = this.store.dueTimers(now.getTime(), Math.min(budget, TIMERS_PER_ROUND));
       if (due.length === 0) break;
       budget -= due.length;
       let handled = 0;
@@ -620,7 +632,9 @@ export class OrgObject extends DurableObject<Env> {
       for (const record of records) this.ctx.storage.transactionSync(record);
       for (const timer of daily) await this.dailyRound(timer, now);
     }
-    await this.flushAll();
+    // What this run wrote, not what commands keep adding meanwhile (each waits for its own rows):
+    // under steady ingest the outbox is never empty, and this run must end for the next one to start.
+    await this.flushUpTo(this.store.outboxHead(), ALARM_FLUSH_WAIT_MS);
     await this.armAlarm();
   }
 

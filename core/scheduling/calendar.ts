@@ -166,6 +166,8 @@ function intervalsOn(day: DayNumber, cal: Calendar, holidays: ReadonlySet<string
 // days empty; this bound is far beyond any real holiday list and only stops a
 // corrupted calendar from spinning forever.
 const MAX_EMPTY_DAYS = 3_700;
+/** Days whose intervals one calendar keeps (a long-lived calendar must not grow without bound). */
+const MAX_CACHED_DAYS = 8_192;
 
 const weekdayIndex = (day: DayNumber): number => (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
 const yearOfDay = (day: DayNumber): number => new Date(day * DAY_MS).getUTCFullYear();
@@ -244,6 +246,7 @@ class Days {
   on(day: DayNumber): Array<[number, number]> {
     let v = this.cache.get(day);
     if (!v) {
+      if (this.cache.size >= MAX_CACHED_DAYS) this.cache.clear();
       v = intervalsOn(day, this.cal, this.holidays);
       this.cache.set(day, v);
     }
@@ -431,8 +434,20 @@ const closingOf = (days: Days, day: DayNumber): number => {
 // offset changes of every year in between) and changes nothing in practice.
 const HORIZON_DAYS = 36_525; // 100 years
 
+// A calendar's working intervals depend on it alone: one Days (and its day
+// cache) per calendar object serves every deadline computed against it.
+const daysOfCalendar = new WeakMap<Calendar, Days>();
+function daysOf(calendar: Calendar): Days {
+  let days = daysOfCalendar.get(calendar);
+  if (!days) {
+    days = new Days(calendar);
+    daysOfCalendar.set(calendar, days);
+  }
+  return days;
+}
+
 function businessDeadline(start: Date, d: DurationParts, calendar: Calendar): Date {
-  const days = new Days(calendar);
+  const days = daysOf(calendar);
   const tz = calendar.time_zone;
   const months = d.years * 12 + d.months;
   const dayCount = d.days + d.weeks * days.workweek;
