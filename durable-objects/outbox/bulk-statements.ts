@@ -18,6 +18,8 @@ export type Conflict =
   /** The first row stays (append-only rows, dimension rows). */
   | { kind: "ignore" };
 
+const utf8 = new TextEncoder();
+
 /** Bytes of JSON per statement: well under D1's 100 KB statement size, whatever counts towards it. */
 const MAX_PAYLOAD_BYTES = 90_000;
 
@@ -66,13 +68,14 @@ export function bulkStatements(table: BulkTable, rows: readonly object[]): { sql
   let size = 2;
   for (const row of rows) {
     const encoded = JSON.stringify(encodeRow(table, row));
-    if (chunk.length > 0 && size + encoded.length + 1 > MAX_PAYLOAD_BYTES) {
+    const bytes = utf8.encode(encoded).byteLength;
+    if (chunk.length > 0 && size + bytes + 1 > MAX_PAYLOAD_BYTES) {
       out.push({ sql: table.sql, payload: `[${chunk.join(",")}]` });
       chunk = [];
       size = 2;
     }
     chunk.push(encoded);
-    size += encoded.length + 1;
+    size += bytes + 1;
   }
   if (chunk.length > 0) out.push({ sql: table.sql, payload: `[${chunk.join(",")}]` });
   return out;
