@@ -13,6 +13,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "../../core/security/secrets";
 import { type Database, database } from "../../d1/database";
+import { runRead } from "../../workers/db/batch-read";
 import { type PrimaryDatabase, primaryDatabase } from "../../workers/db/primary-db";
 import * as q from "../../workers/db/queries";
 import { api, createOrg, newCase, newTask, transition } from "./helpers";
@@ -208,6 +209,11 @@ beforeAll(async () => {
   await exercise("listCases", "status, cursor", (f, h) => f(h.db, orgId, { status: "in_progress", ...paged }, seeAll));
   await exercise("listCases", "status, label, severity, cursor", (f, h) => f(h.db, orgId, { status: "open", label, severity: "high", ...paged }, seeAll));
   await exercise("getCaseWithTasks", "", (f, h) => f(h.db, orgId, caseId));
+  // The same reads as a request deferred to one round trip runs them: beside the token and the organization.
+  await exercise("caseWithTasks", "", (f, h) => runRead(h.db, orgId, f(caseId)));
+  await exercise("tokenOrgAndRead", "case with tasks", (f, h) => f(h.primary, tokenHash, o.slug, orgId, q.caseWithTasks(caseId)));
+  await exercise("firstCases", "", (f, h) => runRead(h.db, orgId, f(page)));
+  await exercise("firstCases", "status, label, severity, cursor", (f, h) => runRead(h.db, orgId, f({ status: "open", label, severity: "high", ...paged })));
   await exercise("caseTimeline", "", (f, h) => f(h.db, orgId, caseId));
   await exercise("listTasks", "", (f, h) => f(h.db, orgId, page, seeAll));
   await exercise("listTasks", "cursor", (f, h) => f(h.db, orgId, paged, seeAll));
@@ -216,6 +222,9 @@ beforeAll(async () => {
   await exercise("listTasks", "case_id", (f, h) => f(h.db, orgId, { case_id: caseId, ...page }, seeAll));
   await exercise("listTasks", "case_id, status, cursor", (f, h) => f(h.db, orgId, { case_id: caseId, status: "in_progress", ...paged }, seeAll));
   await exercise("getTask", "", (f, h) => f(h.db, orgId, taskId));
+  await exercise("oneTask", "", (f, h) => runRead(h.db, orgId, f(taskId)));
+  await exercise("firstTasks", "", (f, h) => runRead(h.db, orgId, f(page)));
+  await exercise("firstTasks", "case_id, status, cursor", (f, h) => runRead(h.db, orgId, f({ case_id: caseId, status: "in_progress", ...paged })));
   await exercise("listAudit", "", (f, h) => f(h.db, orgId, page));
   await exercise("listAudit", "cursor", (f, h) => f(h.db, orgId, paged));
   await exercise("listAudit", "entity_id", (f, h) => f(h.db, orgId, { entity_id: caseId, ...page }));

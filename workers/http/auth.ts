@@ -21,7 +21,7 @@ import type { Org } from "../../core/model";
 import type { Database } from "../../d1/database";
 import type { TokenRow } from "../../d1/rows";
 import { type BatchRead, runRead } from "../db/batch-read";
-import { orgBySlug, tokenAndOrg, tokenAndOrgQueries, tokenByHash } from "../db/queries";
+import { orgBySlug, tokenAndOrg, tokenByHash, tokenOrgAndRead } from "../db/queries";
 import type { AppEnv, Caller } from "../env";
 
 /**
@@ -156,14 +156,13 @@ export async function readAuthorized<T>(c: Context<AppEnv>, read: BatchRead<T>):
   const deferred = c.get("deferred");
   if (deferred?.kind !== "batch") return runRead(c.get("db"), c.get("orgId"), read);
   const primary = primaryDatabase(c.env.DB);
-  const auth = tokenAndOrgQueries(primary, deferred.bearer.bearer, deferred.slug);
-  const [token, org, ...rest] = await primary.batch([...auth, ...read.queries(primary, deferred.org_id)]);
+  const { token, org, value } = await tokenOrgAndRead(primary, deferred.bearer.bearer, deferred.slug, deferred.org_id, read);
   c.set("bearerJudged", true);
-  admitToken(c, token[0] ?? null);
-  admitToOrg(c, org[0] ?? null);
+  admitToken(c, token);
+  admitToOrg(c, org);
   // The organization remembered for the slug may not be the one found (a slug freed and taken again).
   if (c.get("orgId") !== deferred.org_id) return runRead(primary, c.get("orgId"), read);
-  return read.decode(rest);
+  return value;
 }
 
 export function actorOf(caller: Caller): Actor {

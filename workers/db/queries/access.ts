@@ -8,6 +8,7 @@ import type { Org, Position } from "../../../core/model";
 import type { Database } from "../../../d1/database";
 import type { TokenRow } from "../../../d1/rows";
 import { orgs, tokens, users } from "../../../d1/schema";
+import type { BatchRead } from "../batch-read";
 import type { PrimaryDatabase } from "../primary-db";
 
 /** The stored token with this hash, revoked or expired ones included: the caller judges them. */
@@ -25,9 +26,25 @@ export async function tokenAndOrg(db: PrimaryDatabase, tokenHash: string, slug: 
   return { token: token[0] ?? null, org: org[0] ?? null };
 }
 
-/** The two lookups, for a batch that carries a read's own queries as well. */
-export function tokenAndOrgQueries(db: PrimaryDatabase, tokenHash: string, slug: string) {
+function tokenAndOrgQueries(db: PrimaryDatabase, tokenHash: string, slug: string) {
   return [db.select().from(tokens).where(eq(tokens.token_hash, tokenHash)).limit(1), db.select().from(orgs).where(eq(orgs.slug, slug)).limit(1)] as const;
+}
+
+/**
+ * The token, the organization a path names and a read of that organization's
+ * data (`orgId`: the one the slug is believed to name), in one round trip.
+ * The read's value counts only once the caller has judged the token and the
+ * organization, and only if the organization is the one believed.
+ */
+export async function tokenOrgAndRead<T>(
+  db: PrimaryDatabase,
+  tokenHash: string,
+  slug: string,
+  orgId: string,
+  read: BatchRead<T>,
+): Promise<{ token: TokenRow | null; org: Org | null; value: T }> {
+  const [token, org, ...rest] = await db.batch([...tokenAndOrgQueries(db, tokenHash, slug), ...read.queries(db, orgId)]);
+  return { token: token[0] ?? null, org: org[0] ?? null, value: read.decode(rest) };
 }
 
 export interface Credentials {

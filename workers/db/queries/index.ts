@@ -7,7 +7,7 @@
  * plan scans a table. Export query functions only: helpers stay in their own
  * files.
  */
-export { tokenByHash, tokenAndOrg, tokenAndOrgQueries, loginCredentials, whoAmI, type Credentials, type Whom } from "./access";
+export { tokenByHash, tokenAndOrg, tokenOrgAndRead, loginCredentials, whoAmI, type Credentials, type Whom } from "./access";
 export { orgBySlug } from "./orgs";
 export { listRoles } from "./roles";
 export { listUsers, getUser } from "./users";
