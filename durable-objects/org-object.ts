@@ -634,7 +634,11 @@ export class OrgObject extends DurableObject<Env> {
     }
     // What this run wrote, not what commands keep adding meanwhile (each waits for its own rows):
     // under steady ingest the outbox is never empty, and this run must end for the next one to start.
-    await this.flushUpTo(this.store.outboxHead(), ALARM_FLUSH_WAIT_MS);
+    // Nor may the wait hold back the next timer: alarm runs never overlap, so the run stops waiting
+    // when that timer falls due and the flush goes on behind it (a row left over gets the retry alarm).
+    const flushed = this.flushUpTo(this.store.outboxHead(), ALARM_FLUSH_WAIT_MS);
+    this.ctx.waitUntil(flushed);
+    await untilFirst(flushed, this.store.earliestTimer(), () => this.now().getTime());
     await this.armAlarm();
   }
 
@@ -898,6 +902,15 @@ export class OrgObject extends DurableObject<Env> {
     this.bookmark = session.getBookmark() ?? this.bookmark;
     this.store.ackOutbox(batch[batch.length - 1]?.seq ?? 0);
   }
+}
+
+/** Waits for `work`, or until `dueAt` (in the object's clock) comes, whichever is first. */
+async function untilFirst(work: Promise<void>, dueAt: number | null, now: () => number): Promise<void> {
+  if (dueAt === null) return work;
+  let timeout: ReturnType<typeof setTimeout> | undefined;
+  const due = new Promise<void>((resolve) => (timeout = setTimeout(resolve, Math.max(0, dueAt - now()))));
+  await Promise.race([work, due]);
+  clearTimeout(timeout);
 }
 
 /**
