@@ -638,7 +638,8 @@ export class OrgObject extends DurableObject<Env> {
     // when that timer falls due and the flush goes on behind it (a row left over gets the retry alarm).
     const flushed = this.flushUpTo(this.store.outboxHead(), ALARM_FLUSH_WAIT_MS);
     this.ctx.waitUntil(flushed);
-    await untilFirst(flushed, this.store.earliestTimer(), () => this.now().getTime());
+    const nextDue = this.store.earliestTimer();
+    await (nextDue === null ? flushed : waitAtMost(flushed, nextDue - this.now().getTime()));
     await this.armAlarm();
   }
 
@@ -863,8 +864,6 @@ export class OrgObject extends DurableObject<Env> {
 
   /** Waits until the outbox is flushed through `head`, or `waitMs` passed. Never throws. */
   private async flushUpTo(head: number, waitMs: number): Promise<void> {
-    let timeout: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<void>((resolve) => (timeout = setTimeout(resolve, waitMs)));
     const work = (async () => {
       while (this.store.outboxPendingThrough(head)) {
         // Commands arriving during a flush share the next one: group commit.
@@ -872,8 +871,7 @@ export class OrgObject extends DurableObject<Env> {
         await this.flushing;
       }
     })().catch((e) => console.error(JSON.stringify({ msg: "outbox flush failed", error: String(e) })));
-    await Promise.race([work, deadline]);
-    clearTimeout(timeout);
+    await waitAtMost(work, waitMs);
   }
 
   private async flushAll(): Promise<void> {
@@ -904,12 +902,11 @@ export class OrgObject extends DurableObject<Env> {
   }
 }
 
-/** Waits for `work`, or until `dueAt` (in the object's clock) comes, whichever is first. */
-async function untilFirst(work: Promise<void>, dueAt: number | null, now: () => number): Promise<void> {
-  if (dueAt === null) return work;
+/** Waits for `work`, but no longer than `ms` (a past deadline still lets it finish what is ready). */
+async function waitAtMost(work: Promise<void>, ms: number): Promise<void> {
   let timeout: ReturnType<typeof setTimeout> | undefined;
-  const due = new Promise<void>((resolve) => (timeout = setTimeout(resolve, Math.max(0, dueAt - now()))));
-  await Promise.race([work, due]);
+  const deadline = new Promise<void>((resolve) => (timeout = setTimeout(resolve, Math.max(0, ms))));
+  await Promise.race([work, deadline]);
   clearTimeout(timeout);
 }
 
