@@ -11,25 +11,29 @@
  */
 import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import * as schema from "../../d1/schema";
 import type { OutboxItem } from "../../d1/outbox-item";
 import { caseFact, departmentOf, taskFact, timeDimension } from "../../core/insights/facts";
 import { type BulkTable, bulkStatements, bulkTable } from "./bulk-statements";
 
+/** A versioned record's table, upserted under the version guard on its key column. */
+const versioned = (table: SQLiteTable, key: string) => ({ table: bulkTable(table, { kind: "version", key }), key });
+
 /** Versioned records, by outbox kind, with their key column. */
 const VERSIONED = {
-  case: { table: bulkTable(schema.cases, { kind: "version", key: "case_id" }), key: "case_id" },
-  task: { table: bulkTable(schema.tasks, { kind: "version", key: "task_id" }), key: "task_id" },
-  user: { table: bulkTable(schema.users, { kind: "version", key: "user_id" }), key: "user_id" },
-  person: { table: bulkTable(schema.persons, { kind: "version", key: "person_id" }), key: "person_id" },
-  token: { table: bulkTable(schema.tokens, { kind: "version", key: "token_id" }), key: "token_id" },
-  notification: { table: bulkTable(schema.notifications, { kind: "version", key: "notification_id" }), key: "notification_id" },
-  email: { table: bulkTable(schema.email_messages, { kind: "version", key: "email_id" }), key: "email_id" },
-  location: { table: bulkTable(schema.locations, { kind: "version", key: "location_id" }), key: "location_id" },
-  asset: { table: bulkTable(schema.assets, { kind: "version", key: "asset_id" }), key: "asset_id" },
-  personnel: { table: bulkTable(schema.personnel, { kind: "version", key: "person_id" }), key: "person_id" },
-  consent: { table: bulkTable(schema.consents, { kind: "version", key: "consent_id" }), key: "consent_id" },
-  group: { table: bulkTable(schema.groups, { kind: "version", key: "group_id" }), key: "group_id" },
+  case: versioned(schema.cases, "case_id"),
+  task: versioned(schema.tasks, "task_id"),
+  user: versioned(schema.users, "user_id"),
+  person: versioned(schema.persons, "person_id"),
+  token: versioned(schema.tokens, "token_id"),
+  notification: versioned(schema.notifications, "notification_id"),
+  email: versioned(schema.email_messages, "email_id"),
+  location: versioned(schema.locations, "location_id"),
+  asset: versioned(schema.assets, "asset_id"),
+  personnel: versioned(schema.personnel, "person_id"),
+  consent: versioned(schema.consents, "consent_id"),
+  group: versioned(schema.groups, "group_id"),
 } as const;
 
 /** Append-only rows, by outbox kind: inserted once. */
